@@ -1,0 +1,1 @@
+"""Data layer: source loaders, unified taxonomy, prepared datasets and the tf.data pipeline."""

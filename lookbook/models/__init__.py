@@ -1,0 +1,1 @@
+"""Models: DCGAN generator/discriminator, garment classifier, and their saved artefacts."""

@@ -63,9 +63,8 @@ def _coerce(tp: Any, value: Any, name: str) -> Any:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is typing.Union or str(origin) == "types.UnionType":
-        if value is None or (isinstance(value, str) and value.lower() in ("none", "null", "")):
-            if type(None) in args:
-                return None
+        if (value is None or (isinstance(value, str) and value.lower() in ("none", "null", ""))) and type(None) in args:
+            return None
         inner = [a for a in args if a is not type(None)]
         return _coerce(inner[0], value, name)
     if origin is typing.Literal:

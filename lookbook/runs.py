@@ -24,8 +24,18 @@ STOP_FILE = "STOP"
 SAMPLES_DIR = "samples"
 
 
-def pid_alive(pid: int) -> bool:
-    """True if a process with `pid` exists on this host."""
+def process_start_ticks(pid: int) -> int | None:
+    """Start time of `pid` in clock ticks since boot (Linux /proc), to tell a live process from a recycled pid."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[19]) if len(fields) > 19 else None
+
+
+def pid_alive(pid: int, start_ticks: int | None = None) -> bool:
+    """True if `pid` is a live (not zombie) process on this host and, when given, started at `start_ticks`."""
     if pid <= 0:
         return False
     try:
@@ -33,8 +43,22 @@ def pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text()
+        if state[state.rindex(")") + 2 :].startswith("Z"):
+            return False  # exited but not yet reaped by its parent
+    except OSError:
+        pass
+    if start_ticks is not None:
+        now = process_start_ticks(pid)
+        if now is not None and now != start_ticks:
+            return False  # the pid was recycled by another process
     return True
+
+
+def _holder_alive(info: dict[str, Any]) -> bool:
+    return pid_alive(int(info.get("pid", -1)), info.get("pid_start"))
 
 
 @dataclass(frozen=True)
@@ -92,20 +116,22 @@ class RunDir:
             status = json.loads(path.read_text())
         except json.JSONDecodeError:
             return {"state": "failed", "reason": "status.json is unreadable"}
-        if (
-            status.get("state") == "running"
-            and status.get("host") == socket.gethostname()
-            and not pid_alive(int(status.get("pid", -1)))
-        ):
+        if status.get("state") == "running" and status.get("host") == socket.gethostname() and not _holder_alive(status):
             status = {**status, "state": "failed", "stale": True, "reason": "the training process is gone (killed or crashed)"}
         return status
 
     def write_status(self, state: RunState, **fields: Any) -> None:
-        """Replace status.json; `updated` (unix seconds), pid and host are filled in."""
-        atomic.write_json(
-            self.path / STATUS_FILE,
-            {"state": state, "pid": os.getpid(), "host": socket.gethostname(), "updated": time.time(), **fields},
-        )
+        """Replace status.json; `updated` (unix seconds), host, pid (default: this process) and its start time are filled in."""
+        pid = int(fields.pop("pid", os.getpid()))
+        fields.pop("pid_start", None)
+        record = {
+            "state": state,
+            "pid": pid,
+            "pid_start": process_start_ticks(pid),
+            "host": socket.gethostname(),
+            "updated": time.time(),
+        }
+        atomic.write_json(self.path / STATUS_FILE, {**record, **fields})
 
     # metrics ------------------------------------------------------------
     def append_metrics(self, row: dict[str, Any]) -> None:
@@ -155,7 +181,7 @@ class RunDir:
                 fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
                 holder = self.lock_holder()
-                if holder and holder.get("host") == socket.gethostname() and pid_alive(int(holder.get("pid", -1))):
+                if holder and holder.get("host") == socket.gethostname() and _holder_alive(holder):
                     raise LookbookError(
                         f"{self.path} is already being written by process {holder['pid']}; stop it first"
                     ) from None
@@ -166,7 +192,15 @@ class RunDir:
                 lock.unlink(missing_ok=True)  # stale: its process is gone
                 continue
             with os.fdopen(fd, "w") as f:
-                json.dump({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}, f)
+                json.dump(
+                    {
+                        "pid": os.getpid(),
+                        "pid_start": process_start_ticks(os.getpid()),
+                        "host": socket.gethostname(),
+                        "since": time.time(),
+                    },
+                    f,
+                )
             return
         raise LookbookError(f"could not lock {self.path}")
 
@@ -179,7 +213,7 @@ class RunDir:
     def is_locked(self) -> bool:
         """True while a live process holds the lock."""
         holder = self.lock_holder()
-        return bool(holder) and (holder.get("host") != socket.gethostname() or pid_alive(int(holder.get("pid", -1))))
+        return bool(holder) and (holder.get("host") != socket.gethostname() or _holder_alive(holder))
 
     def release_lock(self) -> None:
         holder = self.lock_holder()

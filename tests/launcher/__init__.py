@@ -1,0 +1,1 @@
+"""Tests of the background-run launcher and hyperparameter sweeps."""

@@ -1,0 +1,80 @@
+"""Smoke tests of the launcher against the real `train gan` CLI: start, finish, refuse, stop, resume, kill."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import time
+
+import pytest
+
+from lookbook.errors import LookbookError
+from lookbook.runs import RunDir
+from lookbook.train import checkpoint, launcher
+
+pytestmark = pytest.mark.slow  # each run starts TensorFlow in a fresh process (~5-10 s)
+
+# A GAN that trains 3 steps per epoch on the 48-image tiny dataset in well under a second.
+TINY = {"batch_size": 16, "g_base_width": 8, "d_base_width": 8, "noise_dim": 16, "log_every_steps": 1}
+TIMEOUT_S = 240
+
+
+def wait_until(predicate, what: str, timeout_s: float = TIMEOUT_S):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_started_run_finishes_and_is_listed_with_its_preset(tiny_dataset, tmp_path):
+    run = tmp_path / "runs" / "first"
+    t0 = time.monotonic()
+    pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", {**TINY, "epochs": 2})
+    assert time.monotonic() - t0 < 5  # the caller never waits for training
+    assert pid > 0 and launcher.run_status(run)["state"] in launcher.LIVE_STATES
+    assert launcher.list_runs(tmp_path / "runs")["state"].tolist()[0] in launcher.LIVE_STATES
+
+    status = launcher.wait_run(run, timeout_s=TIMEOUT_S, poll_s=0.2)
+
+    assert status["state"] == "finished", launcher.log_tail(run)
+    row = launcher.list_runs(tmp_path / "runs").iloc[0]
+    assert (row["id"], row["kind"], row["state"], row["preset"]) == ("first", "gan", "finished", "quick")
+    assert (row["epoch"], row["epochs"], row["step"], row["batch_size"], row["image_size_px"]) == (2, 2, 6, 16, 32)
+    assert math.isfinite(row["d_loss"]) and math.isfinite(row["g_loss"])
+    metrics = launcher.read_metrics(run)
+    assert metrics["step"].tolist() == [1, 2, 3, 4, 5, 6] and metrics["g_loss"].notna().all()
+    assert list(launcher.sample_epochs(run)) == [1, 2] and launcher.latest_sample(run).is_file()
+    assert "finished" in launcher.log_tail(run, 5)
+    assert launcher.eta_seconds(run) is None
+    # a finished run is never overwritten by a fresh start in its folder
+    with pytest.raises(LookbookError, match="already holds a gan run"):
+        launcher.start_run("gan", tiny_dataset.root, run, "quick", {**TINY, "epochs": 2})
+
+
+def test_live_run_is_refused_stopped_resumed_and_killed(tiny_dataset, tmp_path):
+    run = tmp_path / "runs" / "long"
+    endless = {**TINY, "epochs": 100000, "max_steps": 5000}  # ends on its own if the test breaks
+    launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
+    with pytest.raises(LookbookError, match="already running"):  # launched, not yet locked by the trainer
+        launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
+    wait_until(lambda: launcher.run_status(run).get("step", 0) >= 3, "the trainer to take over")
+    with pytest.raises(LookbookError, match="is being written by process"):  # the trainer holds the lock
+        launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
+    assert launcher.eta_seconds(run) > 0
+
+    launcher.stop_run(run)
+    stopped = launcher.wait_run(run, timeout_s=TIMEOUT_S, poll_s=0.2)
+    assert stopped["state"] == "stopped", launcher.log_tail(run)
+    assert checkpoint.has_checkpoint(run)
+
+    pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", resume=True)
+    wait_until(lambda: launcher.run_status(run).get("step", 0) > stopped["step"] + 3, "the resumed run to train on")
+    os.kill(pid, signal.SIGKILL)
+    failed = wait_until(lambda: (s := launcher.run_status(run))["state"] == "failed" and s, "the kill to show")
+    assert failed["stale"] and "gone" in failed["reason"]
+    assert launcher.list_runs(tmp_path / "runs").iloc[0]["state"] == "failed"
+    assert not RunDir.at(run).is_locked()  # a dead writer's lock does not block the folder

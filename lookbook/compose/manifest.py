@@ -1,0 +1,237 @@
+"""Lookbook manifests: the JSON that records every page exactly (checkpoints and hashes, templates, seeds, latents).
+
+Reading is strict: a corrupt or hand-edited manifest becomes one LookbookError naming the bad field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from lookbook import __version__, atomic
+from lookbook.compose.book import LatentSpec, Lookbook, Page, Slot, now_iso
+from lookbook.compose.outfit import FillConfig
+from lookbook.compose.studio import Studio
+from lookbook.compose.templates import get_template
+from lookbook.data.taxonomy import categories
+from lookbook.errors import LookbookError
+
+FORMAT = "lookbook-manifest"
+FORMAT_VERSION = 1
+MAX_SEED = 2**63 - 1  # numpy seeds are unbounded, but a JSON number beyond int64 is surely a typo
+
+
+def to_manifest(lookbook: Lookbook, studio: Studio, fill: FillConfig) -> dict[str, Any]:
+    """The manifest of a filled lookbook (every slot has a resolved latent)."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "lookbook_version": __version__,
+        "created": lookbook.created,
+        "saved": now_iso(),
+        "revision": lookbook.revision,
+        "title": lookbook.title,
+        "seed": lookbook.seed,
+        "draws": lookbook.draws,
+        "pages_made": lookbook.pages_made,
+        "checkpoints": studio.describe(),
+        "fill": fill.to_dict(),
+        "pages": [
+            {
+                "title": p.title,
+                "notes": p.notes,
+                "template": p.template,
+                "slots": [
+                    {
+                        "name": s.name,
+                        "seed": s.seed,
+                        "category": s.category,
+                        "locked": s.locked,
+                        "latent": s.latent.to_dict() if s.latent else None,
+                        "label": s.label,
+                        "confidence": None if s.confidence is None else round(float(s.confidence), 6),
+                        "status": s.status,
+                    }
+                    for s in p.slots
+                ],
+            }
+            for p in lookbook.pages
+        ],
+    }
+
+
+def write_manifest(path: str | os.PathLike, manifest: dict[str, Any]) -> Path:
+    """Write a manifest atomically."""
+    atomic.write_json(path, manifest)
+    return Path(path)
+
+
+def read_manifest(source: str | os.PathLike | bytes) -> dict[str, Any]:
+    """Parse a manifest file (or its bytes, e.g. from an upload); bad JSON is a one-line error."""
+    where = "manifest" if isinstance(source, bytes) else str(source)
+    try:
+        text = source.decode("utf-8") if isinstance(source, bytes) else Path(source).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except FileNotFoundError:
+        raise LookbookError(f"no manifest at {where}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LookbookError(f"cannot read {where}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise LookbookError(f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise LookbookError(f'{where} is not a lookbook manifest (no "format": "{FORMAT}")')
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= FORMAT_VERSION:
+        raise LookbookError(f"{where} has format_version {version!r}; this version reads 1 to {FORMAT_VERSION}")
+    return data
+
+
+def from_manifest(data: dict[str, Any]) -> tuple[Lookbook, FillConfig]:
+    """Rebuild the lookbook a manifest describes; every field is type-checked."""
+    fill_dict = _get(data, "fill", dict, "manifest", optional=True) or {}
+    try:
+        fill = FillConfig.from_dict(fill_dict)
+    except LookbookError as exc:
+        raise LookbookError(f"manifest fill settings: {exc}") from None
+    _get(data, "checkpoints", dict, "manifest")
+    book = Lookbook(
+        title=_get(data, "title", str, "manifest"),
+        seed=_seed(data, "seed", "manifest"),
+        draws=_count(data, "draws", "manifest"),
+        pages=[_page(p, i) for i, p in enumerate(_get(data, "pages", list, "manifest"))],
+        created=_get(data, "created", str, "manifest"),
+        revision=_count(data, "revision", "manifest"),
+        checkpoints=data["checkpoints"],
+    )
+    book.pages_made = max(_count(data, "pages_made", "manifest", optional=True), len(book.pages))
+    return book, fill
+
+
+def check_checkpoints(recorded: dict[str, Any], studio: Studio) -> list[str]:
+    """Messages (empty if none) saying how the models in use differ from the ones a manifest recorded."""
+    messages = []
+    for kind, current in studio.describe().items():
+        entry = recorded.get(kind) if isinstance(recorded, dict) else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
+            messages.append(f"the manifest does not record its {kind}; pages may not regenerate exactly")
+        elif entry["hash"] != current["hash"]:
+            messages.append(
+                f"{kind} differs from the one this lookbook was made with "
+                f"({current['path']} is #{current['hash']}, the manifest recorded {entry.get('path')} #{entry['hash']}): "
+                "garments will not match the saved pages"
+            )
+    return messages
+
+
+def recorded_path(recorded: dict[str, Any], kind: str) -> Path:
+    """The checkpoint path a manifest recorded for `kind`; missing on disk is a one-line error."""
+    entry = recorded.get(kind) if isinstance(recorded, dict) else None
+    path = entry.get("path") if isinstance(entry, dict) else None
+    if not isinstance(path, str) or not path:
+        raise LookbookError(f"the manifest records no {kind} path; pass --{kind}")
+    if not Path(path).is_file():
+        raise LookbookError(
+            f"the {kind} this lookbook was made with is missing: {path} (#{entry.get('hash')}); pass --{kind} to use another"
+        )
+    return Path(path)
+
+
+# --- strict field readers ------------------------------------------------------------------------------------
+
+
+def _get(obj: Any, key: str, kind: type | tuple[type, ...], where: str, optional: bool = False) -> Any:
+    if not isinstance(obj, dict):
+        raise LookbookError(f"manifest: {where} must be an object")
+    if key not in obj:
+        if optional:
+            return None
+        raise LookbookError(f"manifest: {where} is missing {key!r}")
+    value = obj[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    # bool is an int in Python, but `true` is never a valid seed or count
+    if (optional and value is None) or (isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)):
+        return value
+    names = " or ".join(
+        "number" if k is float else {"str": "text", "dict": "an object"}.get(k.__name__, k.__name__) for k in kinds
+    )
+    raise LookbookError(f"manifest: {where} {key!r} must be {names}, got {json.dumps(value)[:40]}")
+
+
+def _count(obj: Any, key: str, where: str, optional: bool = False) -> int:
+    value = _get(obj, key, int, where, optional=optional)
+    if value is None:
+        return 0
+    if value < 0:
+        raise LookbookError(f"manifest: {where} {key!r} must not be negative, got {value}")
+    return value
+
+
+def _seed(obj: Any, key: str, where: str) -> int:
+    value = _count(obj, key, where)
+    if value > MAX_SEED:
+        raise LookbookError(f"manifest: {where} {key!r} is too large ({value})")
+    return value
+
+
+def _page(data: Any, index: int) -> Page:
+    where = f"page {index + 1}"
+    template = get_template(_get(data, "template", str, where))
+    slots = _get(data, "slots", list, where)
+    if len(slots) != len(template.slots):
+        raise LookbookError(f"manifest: {where} has {len(slots)} slots but template {template.name!r} has {len(template.slots)}")
+    return Page(
+        template=template.name,
+        slots=[_slot(s, t, f"{where} slot {k + 1}") for k, (s, t) in enumerate(zip(slots, template.slots))],
+        title=_get(data, "title", str, where),
+        notes=_get(data, "notes", str, where, optional=True) or "",
+    )
+
+
+def _slot(data: Any, template_slot: Any, where: str) -> Slot:
+    category = _get(data, "category", str, where, optional=True)
+    if category is not None and category not in template_slot.allowed:
+        raise LookbookError(f"manifest: {where} category {category!r} does not fit (allowed: {', '.join(template_slot.allowed)})")
+    label = _get(data, "label", str, where, optional=True)
+    if label is not None and label not in categories():
+        raise LookbookError(f"manifest: {where} label {label!r} is not a known category")
+    confidence = _get(data, "confidence", (int, float), where, optional=True)
+    if confidence is not None and not 0.0 <= confidence <= 1.0:
+        raise LookbookError(f"manifest: {where} confidence must be between 0 and 1, got {confidence}")
+    latent = _get(data, "latent", dict, where, optional=True)
+    status = _get(data, "status", str, where, optional=True) or "pending"
+    if status not in ("pending", "ok", "mismatch"):
+        raise LookbookError(f"manifest: {where} status must be pending, ok or mismatch, got {status!r}")
+    return Slot(
+        name=template_slot.name,
+        allowed=template_slot.allowed,
+        default=template_slot.default,
+        seed=_seed(data, "seed", where),
+        category=category,
+        locked=_get(data, "locked", bool, where, optional=True) or False,
+        latent=None if latent is None else _latent(latent, where),
+        label=label,
+        confidence=None if confidence is None else float(confidence),
+        status=status if latent is not None else "pending",
+    )
+
+
+def _latent(data: dict, where: str) -> LatentSpec:
+    where = f"{where} latent"
+    steps = []
+    for k, step in enumerate(_get(data, "variations", list, where, optional=True) or []):
+        if (
+            not isinstance(step, list)
+            or len(step) != 2
+            or not isinstance(step[0], int)
+            or isinstance(step[0], bool)
+            or not isinstance(step[1], (int, float))
+            or isinstance(step[1], bool)
+        ):
+            raise LookbookError(f"manifest: {where} variation {k + 1} must be [seed, strength], got {json.dumps(step)[:40]}")
+        if step[0] < 0 or step[0] > MAX_SEED or not (math.isfinite(step[1]) and 0 < step[1] <= 2):
+            raise LookbookError(f"manifest: {where} variation {k + 1} needs a seed >= 0 and a strength in (0, 2], got {step}")
+        steps.append((int(step[0]), float(step[1])))
+    return LatentSpec(_seed(data, "seed", where), tuple(steps))

@@ -1,0 +1,199 @@
+"""Filling slots with garments: ask a conditional generator, or search candidates with the classifier; memoised."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from lookbook.compose import harmony
+from lookbook.compose.book import LatentSpec, Slot, derive_seed
+from lookbook.compose.cache import LRUCache
+from lookbook.compose.harmony import short_name
+from lookbook.compose.studio import Studio
+from lookbook.config import Config, check
+from lookbook.data.taxonomy import display_name
+
+_VARIATION_SALT = 7919  # keeps variation seeds apart from candidate seeds derived from the same base seed
+
+
+@dataclass(frozen=True)
+class FillConfig(Config):
+    """How slots are filled and varied."""
+
+    candidate_batches: tuple[int, ...] = (8, 24, 96, 128)  # latents generated and classified per attempt (unconditional)
+    accept_confidence: float = 0.5  # stop searching once a matching candidate is at least this sure (probability 0-1)
+    variation_strength: float = 0.35  # step towards a random latent, as a fraction of one (0 = the same garment)
+    n_variations: int = 6  # variations offered in one row
+
+    def validate(self) -> None:
+        check(len(self.candidate_batches) >= 1, "candidate_batches needs at least one batch size, e.g. 8,24,96,128")
+        check(all(1 <= b <= 1024 for b in self.candidate_batches), "each of candidate_batches must be between 1 and 1024")
+        check(0.0 <= self.accept_confidence <= 1.0, f"accept_confidence is a probability (0-1), got {self.accept_confidence}")
+        check(0.0 < self.variation_strength <= 2.0, f"variation_strength must be in (0, 2], got {self.variation_strength}")
+        check(1 <= self.n_variations <= 24, f"n_variations must be between 1 and 24, got {self.n_variations}")
+
+
+@dataclass(frozen=True, eq=False)
+class Garment:
+    """A generated garment with what the classifier sees in it."""
+
+    image: np.ndarray  # uint8 (S, S, 3), read-only
+    latent: LatentSpec  # the latent shown; regenerates this exact image with the same checkpoint
+    asked: str | None  # category asked of a conditional generator (None: unconditional)
+    accepted: tuple[str, ...]  # categories that count as a match for the slot
+    label: str  # the classifier's top category
+    confidence: float  # its probability, 0-1
+    tried: int = 1  # latents generated to find this one (1 unless searched)
+
+    @property
+    def ok(self) -> bool:
+        return self.label in self.accepted
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.ok else "mismatch"
+
+    @property
+    def wanted(self) -> str:
+        """The accepted categories in words, e.g. "t-shirt or shirt"."""
+        names = list(dict.fromkeys(short_name(display_name(c)) for c in self.accepted))
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+    @property
+    def message(self) -> str:
+        """Empty when the garment matches; otherwise what went wrong, in words."""
+        if self.ok:
+            return ""
+        seen = f"{short_name(display_name(self.label))}, {self.confidence:.0%}"
+        wanted = self.wanted
+        if self.tried > 1:
+            return f"no {wanted} in {self.tried} candidates; closest shown ({seen})"
+        return f"wanted {wanted}, the classifier sees {seen}"
+
+    @functools.cached_property
+    def palette(self) -> tuple[harmony.Swatch, ...]:
+        """Dominant colours, background ignored."""
+        return harmony.garment_palette(self.image)
+
+
+# Keyed by the checkpoints' hashes, so it stays valid across sessions and is never stale after retraining.
+GARMENTS = LRUCache()
+
+
+def generate_garments(studio: Studio, specs: list[LatentSpec], asked: str | None, accepted: tuple[str, ...]) -> list[Garment]:
+    """Garments for exact latent specs, all asked for the same category (e.g. a row of variations)."""
+    return _generate(studio, [(spec, asked, accepted) for spec in specs])
+
+
+def _generate(studio: Studio, requests: list[tuple[LatentSpec, str | None, tuple[str, ...]]]) -> list[Garment]:
+    """Garments for (latent spec, asked category, accepted categories) requests: one forward pass for the uncached."""
+    keys = [("latent", studio.key, *r) for r in requests]
+    found = [GARMENTS.get(k) for k in keys]
+    missing = [i for i, g in enumerate(found) if g is None]
+    if missing:
+        z = np.stack([requests[i][0].vector(studio.noise_dim) for i in missing])
+        images = studio.generate(z, [requests[i][1] for i in missing] if studio.conditional else None)
+        probs = studio.probabilities(images)
+        for i, image, p in zip(missing, images, probs):
+            spec, asked, accepted = requests[i]
+            found[i] = _garment(studio, image, spec, asked, accepted, p, tried=1)
+            GARMENTS.put(keys[i], found[i])
+    return found
+
+
+def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config: FillConfig) -> Garment:
+    """The most confident matching image among candidates derived from `seed` (unconditional generators).
+
+    Candidate k has latent seed derive_seed(seed, k); batches stop early once a match reaches
+    `accept_confidence`. Without any match the closest attempt (most probability on `accepted`) is returned.
+    """
+    key = ("search", studio.key, seed, accepted, config.candidate_batches, config.accept_confidence)
+    cached = GARMENTS.get(key)
+    if cached is not None:
+        return cached
+    columns = studio.category_index(accepted)
+    best: tuple[float, Garment] | None = None  # (confidence, garment) of the best match
+    closest: tuple[float, Garment] | None = None  # (probability on accepted, garment) when nothing matches
+    tried = 0
+    for size in config.candidate_batches:
+        specs = [LatentSpec(derive_seed(seed, tried + j)) for j in range(size)]
+        images = studio.generate(np.stack([s.vector(studio.noise_dim) for s in specs]))
+        probs = studio.probabilities(images)
+        tried += size
+        top = probs.argmax(axis=1)
+        match = np.isin(top, columns)
+        if match.any():
+            j = int(np.argmax(np.where(match, probs.max(axis=1), -1.0)))
+            if best is None or probs[j, top[j]] > best[0]:
+                best = (float(probs[j, top[j]]), _garment(studio, images[j], specs[j], None, accepted, probs[j], tried))
+        elif best is None:
+            near = probs[:, columns].sum(axis=1) if columns else probs.max(axis=1)
+            j = int(np.argmax(near))
+            if closest is None or near[j] > closest[0]:
+                closest = (float(near[j]), _garment(studio, images[j], specs[j], None, accepted, probs[j], tried))
+        if best is not None and best[0] >= config.accept_confidence:
+            break
+    chosen = (best or closest)[1]
+    chosen = dataclasses.replace(chosen, tried=tried)
+    GARMENTS.put(key, chosen)
+    # the chosen latent is now a plain spec: regenerating it from a manifest hits the cache
+    GARMENTS.put(("latent", studio.key, chosen.latent, None, accepted), chosen)
+    return chosen
+
+
+def fill_slot(studio: Studio, slot: Slot, config: FillConfig) -> Garment:
+    """What a slot shows: its recorded latent if it has one, else a fresh fill from its seed."""
+    return fill_slots(studio, [slot], config)[0]
+
+
+def fill_slots(studio: Studio, slots: list[Slot], config: FillConfig) -> list[Garment]:
+    """Fill several slots; everything not needing a candidate search goes through one batched forward pass."""
+    out: list[Garment | None] = [None] * len(slots)
+    direct: list[int] = []
+    for i, slot in enumerate(slots):
+        if slot.latent is None and not studio.conditional:
+            out[i] = search_garment(studio, slot.seed, slot.accepted, config)
+        else:
+            direct.append(i)
+    requests = [
+        (
+            slots[i].latent or LatentSpec(slots[i].seed),
+            studio.ask_category(slots[i].category, slots[i].default, slots[i].allowed),
+            slots[i].accepted,
+        )
+        for i in direct
+    ]
+    for i, garment in zip(direct, _generate(studio, requests)):
+        out[i] = garment
+    return out
+
+
+def variation_specs(base: LatentSpec, n: int, strength: float, row: int = 0) -> list[LatentSpec]:
+    """`n` nearby latents of `base`; the same (base, row) always gives the same row."""
+    history = [s for s, _ in base.variations]
+    return [base.varied(derive_seed(base.seed, *history, _VARIATION_SALT, row, k), strength) for k in range(n)]
+
+
+def slot_variations(studio: Studio, slot: Slot, config: FillConfig, row: int = 0, strength: float | None = None) -> list[Garment]:
+    """A row of variations of what a slot shows now (fill it first)."""
+    base = slot.latent or fill_slot(studio, slot, config).latent
+    specs = variation_specs(base, config.n_variations, config.variation_strength if strength is None else strength, row)
+    return generate_garments(studio, specs, studio.ask_category(slot.category, slot.default, slot.allowed), slot.accepted)
+
+
+def _garment(
+    studio: Studio,
+    image: np.ndarray,
+    spec: LatentSpec,
+    asked: str | None,
+    accepted: tuple[str, ...],
+    probs: np.ndarray,
+    tried: int,
+) -> Garment:
+    image = np.array(image, copy=True)
+    image.setflags(write=False)  # shared through the cache: nobody may paint on it
+    top = int(np.argmax(probs))
+    return Garment(image, spec, asked, accepted, studio.classifier.categories[top], float(probs[top]), tried)

@@ -1,0 +1,251 @@
+"""A designer's working session: a lookbook bound to its models; every action of the Lookbook page is one call."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from lookbook.compose import export
+from lookbook.compose import manifest as manifest_io
+from lookbook.compose.book import LatentSpec, Lookbook, Page
+from lookbook.compose.harmony import Harmony, score_outfit, short_name
+from lookbook.compose.outfit import FillConfig, Garment, fill_slots, slot_variations
+from lookbook.compose.render import PageView, RenderConfig, SlotView, render_page
+from lookbook.compose.studio import Studio
+from lookbook.compose.templates import get_template, templates
+from lookbook.data.taxonomy import display_name
+from lookbook.errors import LookbookError
+
+Progress = Callable[[int, int], None]
+
+
+class Session:
+    """A lookbook plus the studio that fills it. Pages and slots are addressed by 0-based index."""
+
+    def __init__(
+        self,
+        studio: Studio,
+        lookbook: Lookbook | None = None,
+        fill: FillConfig | None = None,
+        render: RenderConfig | None = None,
+    ):
+        self.studio = studio
+        self.lookbook = lookbook or Lookbook()
+        self.fill_config = fill or FillConfig()
+        self.render_config = render or RenderConfig()
+        self.warnings: list[str] = []  # e.g. a checkpoint differing from the one a manifest recorded
+
+    # --- creating and opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def new(
+        cls,
+        studio: Studio,
+        template: str | None = None,
+        pages: int = 1,
+        seed: int = 0,
+        title: str = "Untitled lookbook",
+        fill: FillConfig | None = None,
+        progress: Progress | None = None,
+    ) -> Session:
+        """A lookbook of `pages` pages of `template` (default: the first template the models can fill)."""
+        if seed < 0:
+            raise LookbookError(f"seed must not be negative, got {seed}")
+        if pages < 0:
+            raise LookbookError(f"pages must not be negative, got {pages}")
+        session = cls(studio, Lookbook(title=title, seed=int(seed)), fill)
+        for i in range(pages):
+            session.add_page(template)
+            if progress:
+                progress(i + 1, pages)
+        return session
+
+    @classmethod
+    def open(cls, source: str | os.PathLike | bytes, studio: Studio | None = None) -> Session:
+        """Reopen a saved lookbook. Without `studio`, the checkpoints it recorded are loaded (missing: an error);
+        a checkpoint whose hash differs is reported in `.warnings`."""
+        data = manifest_io.read_manifest(source)
+        book, fill = manifest_io.from_manifest(data)
+        if studio is None:
+            studio = Studio.open(
+                manifest_io.recorded_path(book.checkpoints, "generator"),
+                manifest_io.recorded_path(book.checkpoints, "classifier"),
+            )
+        session = cls(studio, book, fill)
+        session.warnings = manifest_io.check_checkpoints(book.checkpoints, studio)
+        for page in book.pages:
+            studio.check_template(get_template(page.template))
+        return session
+
+    # --- models and templates ----------------------------------------------------------------------------
+
+    def templates(self) -> list[str]:
+        """Templates whose every slot these models can fill."""
+        return self.studio.compatible(templates())
+
+    def slot_categories(self, page: int, slot: int) -> list[str]:
+        """Categories a designer may choose for a slot (allowed by the template and deliverable by the models)."""
+        return self.studio.usable(self.lookbook.page(page).slot(slot).allowed)
+
+    # --- pages -------------------------------------------------------------------------------------------
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.lookbook.pages
+
+    def add_page(self, template: str | None = None, title: str = "", notes: str = "", index: int | None = None) -> int:
+        """Add a filled page; returns its index."""
+        name = template or (self.templates() or [None])[0]
+        if name is None:
+            raise LookbookError("these models cannot fill any template (check the classifier's and generator's categories)")
+        tpl = get_template(name)
+        self.studio.check_template(tpl)
+        page = self.lookbook.add_page(tpl, title=title, notes=notes, index=index)
+        index = self.pages.index(page)
+        self.garments(index)
+        return index
+
+    def move_page(self, page: int, new_index: int) -> None:
+        self.lookbook.move_page(page, new_index)
+
+    def delete_page(self, page: int) -> None:
+        self.lookbook.delete_page(page)
+
+    def set_title(self, page: int, title: str) -> None:
+        self.lookbook.page(page).title = str(title)
+
+    def set_notes(self, page: int, notes: str) -> None:
+        self.lookbook.page(page).notes = str(notes)
+
+    def set_lookbook_title(self, title: str) -> None:
+        """The title printed at the top of every page."""
+        self.lookbook.title = str(title)
+
+    # --- slots -------------------------------------------------------------------------------------------
+
+    def garments(self, page: int) -> list[Garment]:
+        """The garments of a page, filling (and recording) any slot not yet resolved."""
+        slots = self.lookbook.page(page).slots
+        garments = fill_slots(self.studio, slots, self.fill_config)
+        for slot, g in zip(slots, garments):
+            slot.latent, slot.label, slot.confidence, slot.status, slot.message = (
+                g.latent,
+                g.label,
+                g.confidence,
+                g.status,
+                g.message,
+            )
+        return garments
+
+    def garment(self, page: int, slot: int) -> Garment:
+        return self.garments(page)[slot]
+
+    def reroll(self, page: int, slot: int) -> Garment:
+        """A new seed for one slot (from the lookbook's seed stream); only that slot changes."""
+        self.lookbook.reroll(page, slot)
+        return self.garment(page, slot)
+
+    def reroll_all(self, page: int) -> list[int]:
+        """Reroll every unlocked slot; returns the indices that changed."""
+        changed = self.lookbook.reroll_all(page)
+        self.garments(page)
+        return changed
+
+    def lock(self, page: int, slot: int, locked: bool = True) -> None:
+        self.lookbook.set_locked(page, slot, locked)
+
+    def set_category(self, page: int, slot: int, category: str | None) -> Garment:
+        """Ask a slot for a category (None = any allowed); the seed stays, so the same style changes garment."""
+        if category is not None and category not in self.slot_categories(page, slot):
+            who = "generator" if self.studio.conditional else "classifier"
+            raise LookbookError(
+                f"{category!r} is not available for this slot "
+                f"(allowed, and known to the {who}: {', '.join(self.slot_categories(page, slot))})"
+            )
+        self.lookbook.set_category(page, slot, category)
+        return self.garment(page, slot)
+
+    def variations(self, page: int, slot: int, row: int = 0, strength: float | None = None) -> list[Garment]:
+        """A row of nearby garments of a slot (`row` pages through further rows); nothing changes until one is picked."""
+        self.garments(page)
+        return slot_variations(self.studio, self.lookbook.page(page).slot(slot), self.fill_config, row, strength)
+
+    def pick_variation(self, page: int, slot: int, choice: Garment | LatentSpec) -> Garment:
+        """Make a variation the slot's garment."""
+        self.lookbook.set_latent(page, slot, choice.latent if isinstance(choice, Garment) else choice)
+        return self.garment(page, slot)
+
+    # --- judging and drawing -----------------------------------------------------------------------------
+
+    def harmony(self, page: int) -> Harmony:
+        """Colour harmony of a page's outfit."""
+        return score_outfit([(short_name(display_name(g.label)), g.palette) for g in self.garments(page)])
+
+    def view(self, page: int) -> PageView:
+        """Everything a rendered page shows."""
+        p = self.lookbook.page(page)
+        garments = self.garments(page)
+        return PageView(
+            title=p.title,
+            notes=p.notes,
+            template=p.template,
+            slots=tuple(SlotView(s.name, g, s.seed) for s, g in zip(p.slots, garments)),
+            harmony=self.harmony(page),
+            lookbook_title=self.lookbook.title,
+            page_number=page + 1,
+            page_count=len(self.pages),
+            provenance=self.studio.summary(),
+            created=self.lookbook.created.replace("T", " ").replace("Z", " UTC"),
+        )
+
+    def render(self, page: int, config: RenderConfig | None = None) -> Image.Image:
+        """A page as an A4 image."""
+        return render_page(self.view(page), config or self.render_config)
+
+    def render_all(self, config: RenderConfig | None = None, progress: Progress | None = None) -> list[Image.Image]:
+        """Every page as an image, in order."""
+        images = []
+        for i in range(len(self.pages)):
+            images.append(self.render(i, config))
+            if progress:
+                progress(i + 1, len(self.pages))
+        return images
+
+    # --- saving and exporting ----------------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest of the lookbook as it is now (all pages filled first)."""
+        for i in range(len(self.pages)):
+            self.garments(i)
+        return manifest_io.to_manifest(self.lookbook, self.studio, self.fill_config)
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save the manifest atomically (the lookbook's revision goes up by one)."""
+        self.lookbook.revision += 1
+        self.lookbook.checkpoints = self.studio.describe()
+        return manifest_io.write_manifest(path, self.manifest())
+
+    def png(self, page: int) -> bytes:
+        """One page as PNG bytes (for a download button)."""
+        return export.png_bytes(self.render(page), self.render_config.dpi)
+
+    def pdf(self, progress: Progress | None = None) -> bytes:
+        """The whole lookbook as PDF bytes, one A4 page per outfit."""
+        export.require_pages(self.pages)
+        return export.pdf_bytes(self.render_all(progress=progress), self.render_config.dpi, self.lookbook.title)
+
+    def zip(self, progress: Progress | None = None) -> bytes:
+        """Every page as PNG plus manifest.json, as ZIP bytes."""
+        export.require_pages(self.pages)
+        return export.zip_bytes(self.render_all(progress=progress), self.manifest(), self.render_config.dpi)
+
+    def export(self, path: str | os.PathLike, page: int = 0, progress: Progress | None = None) -> Path:
+        """Write `path` by its suffix: .png (one page), .pdf or .zip (all pages)."""
+        kind = export.export_format(path)
+        export.require_pages(self.pages)
+        data = {".png": lambda: self.png(page), ".pdf": lambda: self.pdf(progress), ".zip": lambda: self.zip(progress)}[kind]()
+        return export.write_export(path, data)

@@ -2764,7 +2764,7 @@ ARTICLES: tuple[Article, ...] = (
     Article("Flats", build_flats, FOOTWEAR, "Shoes", "Women:1", "Casual:1", ALL_SEASONS, "Flats", pose="side"),
     Article("Sandals", build_sandals, FOOTWEAR, "Sandal", "Men:4, Women:1, Unisex:0.5", "Casual:1", WARM, "Sandals", pose="side"),
     Article("Flip Flops", build_flip_flops, FOOTWEAR, "Flip Flops", "Men:2, Women:1, Unisex:1", "Casual:1", WARM, "Flip Flops"),
-    Article("Booties", build_boots, FOOTWEAR, "Shoes", "Women:2, Men:1", "Casual:1", COLD, "Boots", pose="side"),
+    Article("Boots", build_boots, FOOTWEAR, "Shoes", "Women:2, Men:1", "Casual:1", COLD, "Boots", pose="side"),
     Article("Handbags", build_handbag, ACCESSORIES, "Bags", "Women:1", "Casual:1", ALL_SEASONS, "Handbag"),
     Article("Clutches", build_clutch, ACCESSORIES, "Bags", "Women:1", "Party:1, Casual:2", ALL_SEASONS, "Clutch"),
     Article("Backpacks", build_backpack, ACCESSORIES, "Bags", "Unisex:6, Men:1, Women:1", "Casual:1", ALL_SEASONS, "Backpack"),

@@ -1,0 +1,1 @@
+"""The Streamlit layer (the only package importing streamlit): session state, caches, sidebar, home page, explorer."""

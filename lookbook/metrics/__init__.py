@@ -1,0 +1,1 @@
+"""Evaluation metrics: classification reports and generation quality (FCD, KID, recognisability, coverage) without downloads."""

@@ -1,0 +1,132 @@
+"""Garment classifier networks: the original dense `ann`, the small conv `cnn`, and the training-only augmenter.
+
+Every network takes float32 images in [-1, 1], ends in a softmax layer named "probabilities", and has a layer
+named "features" right before it (the space FCD and KID are measured in). Only built-in Keras layers are used,
+so the saved `.keras` loads in safe mode without custom objects.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import keras
+from keras import layers
+
+from lookbook.train.classifier_config import ClassifierConfig
+
+FEATURES_LAYER = "features"
+OUTPUT_LAYER = "probabilities"
+
+
+def build_classifier(config: ClassifierConfig, image_size_px: int, n_classes: int, dtype: str = "float32") -> keras.Model:
+    """The network `config.architecture` describes, for square RGB images of `image_size_px` and `n_classes` labels.
+
+    `dtype` is the layers' dtype policy ("float32", or "mixed_bfloat16" for training; see `resolve_precision`).
+    """
+    inputs = keras.Input((image_size_px, image_size_px, 3), name="image", dtype="float32")
+    if config.architecture == "ann":
+        x = _dense_trunk(inputs, config, dtype)
+    else:
+        x = _conv_trunk(inputs, config, dtype)
+    if config.dropout > 0:
+        x = layers.Dropout(config.dropout, dtype=dtype, name="head_dropout")(x)
+    # the softmax stays float32 so probabilities sum to 1 exactly, whatever the compute dtype
+    outputs = layers.Dense(n_classes, activation="softmax", dtype="float32", name=OUTPUT_LAYER)(x)
+    return keras.Model(inputs, outputs, name=f"{config.architecture}_classifier")
+
+
+def _dense_trunk(x: Any, config: ClassifierConfig, dtype: Any) -> Any:
+    x = layers.Flatten(dtype=dtype, name="flatten")(x)
+    last = len(config.hidden_units) - 1
+    for i, units in enumerate(config.hidden_units):
+        x = layers.Dense(units, activation="relu", dtype=dtype, name=FEATURES_LAYER if i == last else f"dense_{i}")(x)
+        if config.dropout > 0 and i < last:
+            x = layers.Dropout(config.dropout, dtype=dtype, name=f"dropout_{i}")(x)
+    return x
+
+
+def _conv_bn_relu(x: Any, width: int, strides: int, dtype: Any, name: str) -> Any:
+    x = layers.Conv2D(width, 3, strides=strides, padding="same", use_bias=False, dtype=dtype, name=f"{name}_conv")(x)
+    # momentum 0.9 (not Keras' 0.99): the running statistics settle within an epoch even on small datasets
+    x = layers.BatchNormalization(momentum=0.9, dtype=dtype, name=f"{name}_bn")(x)
+    return layers.ReLU(dtype=dtype, name=f"{name}_relu")(x)
+
+
+def _conv_trunk(x: Any, config: ClassifierConfig, dtype: Any) -> Any:
+    widths = config.conv_widths
+    x = _conv_bn_relu(x, widths[0], config.stem_stride, dtype, "stem")
+    for stage, width in enumerate(widths):
+        if stage > 0:
+            x = layers.MaxPooling2D(dtype=dtype, name=f"stage{stage}_pool")(x)
+        # the stem already counts as the first conv of stage 0
+        for j in range(config.convs_per_stage - (1 if stage == 0 else 0)):
+            x = _conv_bn_relu(x, width, 1, dtype, f"stage{stage}_{j}")
+    if config.features_dim == 0:
+        return layers.GlobalAveragePooling2D(dtype=dtype, name=FEATURES_LAYER)(x)
+    x = layers.GlobalAveragePooling2D(dtype=dtype, name="pool")(x)
+    return layers.Dense(config.features_dim, activation="relu", dtype=dtype, name=FEATURES_LAYER)(x)
+
+
+def build_augmenter(config: ClassifierConfig, seed: int = 0) -> keras.Sequential | None:
+    """Random flips, shifts, zooms and colour changes for training batches in [-1, 1]; None when augmentation is off."""
+    if not config.augment:
+        return None
+    steps: list[layers.Layer] = []
+    if config.flip:
+        steps.append(layers.RandomFlip("horizontal", seed=seed))
+    # "nearest" fill extends the border, which is the plain background in product shots
+    if config.shift_frac > 0:
+        steps.append(layers.RandomTranslation(config.shift_frac, config.shift_frac, fill_mode="nearest", seed=seed + 1))
+    if config.zoom_frac > 0:
+        steps.append(layers.RandomZoom(config.zoom_frac, config.zoom_frac, fill_mode="nearest", seed=seed + 2))
+    if config.colour_jitter > 0:
+        j = config.colour_jitter
+        steps.append(
+            layers.RandomColorJitter(
+                value_range=(-1.0, 1.0),
+                brightness_factor=j,
+                contrast_factor=j,
+                saturation_factor=(0.5 - j / 2, 0.5 + j / 2),
+                seed=seed + 3,
+            )
+        )
+    return keras.Sequential(steps, name="augment") if steps else None
+
+
+def build_training_model(model: keras.Model, augmenter: keras.Sequential | None) -> keras.Model:
+    """`model` behind the augmenter: what `fit` trains. The weights are shared, so `model` itself is what gets saved."""
+    if augmenter is None:
+        return model
+    inputs = keras.Input(model.input_shape[1:], name="image")
+    return keras.Model(inputs, model(augmenter(inputs)), name=f"{model.name}_training")
+
+
+def float32_copy(model: keras.Model, config: ClassifierConfig, image_size_px: int, n_classes: int) -> keras.Model:
+    """A float32 twin of a mixed-precision model with the same weights (what inference and metrics use)."""
+    twin = build_classifier(config, image_size_px, n_classes, dtype="float32")
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def resolve_precision(precision: str) -> str:
+    """The dtype policy for `precision`: "auto" is mixed_bfloat16 where the CPU computes bfloat16 natively, else float32.
+
+    bfloat16 roughly halves a training step on CPUs with AVX512-BF16 or AMX, but is emulated (slow) elsewhere; GPU
+    machines stay float32 here because not every GPU has fast bfloat16.
+    """
+    if precision != "auto":
+        return precision
+    import tensorflow as tf
+
+    return "mixed_bfloat16" if _cpu_has_bf16() and not tf.config.list_physical_devices("GPU") else "float32"
+
+
+@cache
+def _cpu_has_bf16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:  # not Linux: no cheap way to tell, so stay safe
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags

@@ -1,0 +1,1 @@
+"""Training: GAN and classifier trainers, configs, presets, callbacks, checkpoints and devices."""

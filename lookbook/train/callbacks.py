@@ -1,0 +1,419 @@
+"""Keras callbacks for the side effects of a GAN run: NaN guard, metrics log, stop flag, samples, eval, checkpoints, progress.
+
+`fit()` runs one Keras epoch per training session (steps = what is left of the run), so a resume may start mid-epoch;
+the callbacks derive the data epoch from the global step (`TrainSession`), never from Keras's epoch counter.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from lookbook import atomic
+from lookbook.models import artifacts
+from lookbook.runs import RunDir
+from lookbook.train import checkpoint
+
+LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
+
+
+@dataclass
+class TrainSession:
+    """What the callbacks of one training session share; the trainer fills it in."""
+
+    run: RunDir
+    gan: Any  # lookbook.models.gan.DCGAN
+    sampler: Any  # a generator model the sampling weights are exported into
+    config: Any  # GanConfig
+    steps_per_epoch: int
+    start_step: int
+    final_step: int
+    images_per_step: int
+    categories: list[str] | None  # label map when conditional
+    preview_z: np.ndarray  # fixed latents of the sample grid
+    preview_labels: np.ndarray | None
+    checkpoint_meta: dict[str, Any] = field(default_factory=dict)  # run facts stored in every checkpoint
+    wall_offset_s: float = 0.0  # training time of earlier sessions of this run
+    chief: bool = True  # only the chief writes files
+    progress: Callable[[int, int], None] | None = None
+    writer: Any = None  # tf.summary writer (TensorBoard), or None
+    status_fields: dict[str, Any] = field(default_factory=dict)  # constant fields of status.json
+    pending_metric_state: list[np.ndarray] | None = None  # tracker sums to restore once fit() has reset them
+    step: int = 0
+    stop_reason: str | None = None
+    failure: str | None = None
+    last_row: dict[str, Any] = field(default_factory=dict)
+    last_checkpoint_step: int = -1
+    t_start: float = field(default_factory=time.monotonic)
+    _sampler_step: int = -1
+
+    def epoch_of(self, step: int) -> int:
+        """1-based epoch a step belongs to (its last step included)."""
+        return -(-step // self.steps_per_epoch)
+
+    def wall_time_s(self) -> float:
+        return self.wall_offset_s + time.monotonic() - self.t_start
+
+    def sampling_generator(self) -> Any:
+        """The generator to sample from at the current step (EMA weights with recalibrated batch norm, if on)."""
+        if self._sampler_step != self.step:
+            self.gan.export_generator(self.sampler)
+            self._sampler_step = self.step
+        return self.sampler
+
+    def generator_handle(self) -> artifacts.GeneratorHandle:
+        cfg = self.config
+        return artifacts.GeneratorHandle(
+            model=self.sampling_generator(),
+            path=self.run.path / artifacts.GENERATOR_FILE,
+            image_size_px=cfg.image_size_px,
+            noise_dim=cfg.noise_dim,
+            categories=self.categories,
+        )
+
+    def preview_images(self) -> np.ndarray:
+        """uint8 images from the fixed preview latents."""
+        model = self.sampling_generator()
+        inputs = self.preview_z if self.preview_labels is None else [self.preview_z, self.preview_labels]
+        return artifacts.to_uint8(np.asarray(model(inputs, training=False)))
+
+    def write_status(self, state: str, **extra: Any) -> None:
+        if self.chief:
+            self.run.write_status(
+                state,
+                **self.status_fields,
+                epoch=self.epoch_of(self.step),
+                step=self.step,
+                wall_time_s=round(self.wall_time_s(), 1),
+                **extra,
+            )
+
+    def save_checkpoint(self) -> bool:
+        """Checkpoint the current state; refuses (False, and marks the run failed) if any weight is not finite."""
+        groups = checkpoint.capture(self.gan.state_groups())
+        groups["metrics"] = checkpoint.capture({"m": self.gan.metric_variables()})["m"]
+        groups["preview"] = [self.preview_z, np.zeros(0, np.int32) if self.preview_labels is None else self.preview_labels]
+        bad = [name for name, arrays in groups.items() for a in arrays if a.dtype.kind == "f" and not np.isfinite(a).all()]
+        if bad:
+            self.failure = (
+                self.failure
+                or f"non-finite weights in {sorted(set(bad))[0]} at step {self.step}; the last good checkpoint is kept"
+            )
+            return False
+        if self.chief:
+            meta = {
+                **self.checkpoint_meta,
+                "step": self.step,
+                "epoch": self.step // self.steps_per_epoch,
+                "wall_time_s": self.wall_time_s(),
+                "saved": time.time(),
+            }
+            checkpoint.save(self.run.path, groups, meta)
+        self.last_checkpoint_step = self.step
+        return True
+
+
+class RunCallback(keras.callbacks.Callback):
+    """A callback bound to a TrainSession; `_step(batch)` is the global step just completed."""
+
+    def __init__(self, session: TrainSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def _step(self, batch: int) -> int:
+        self.session.step = self.session.start_step + batch + 1
+        return self.session.step
+
+    def _epoch_done(self, step: int) -> bool:
+        return step % self.session.steps_per_epoch == 0
+
+
+class NanGuard(RunCallback):
+    """Stops the run when a loss turns NaN/inf; the run ends `failed` and the last good checkpoint stays."""
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        step = self._step(batch)
+        bad = [k for k in LOSS_KEYS if k in (logs or {}) and not math.isfinite(float(logs[k]))]
+        if bad:
+            s = self.session
+            s.failure = (
+                f"{' and '.join(bad)} became NaN/inf at step {step} (epoch {s.epoch_of(step)}); training diverged: "
+                "lower g_lr/d_lr or try another preset (the last good checkpoint is kept)"
+            )
+            self.model.stop_training = True
+
+
+class MetricsLogger(RunCallback):
+    """A metrics.jsonl row (and TensorBoard scalars) every `log_every_steps`, at each epoch end and at the last step.
+
+    Each row holds the means over the steps since the previous row: the trackers are reset after every row.
+    """
+
+    def __init__(self, session: TrainSession) -> None:
+        super().__init__(session)
+        self._last_step = session.start_step
+        self._last_time = time.monotonic()
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        state = self.session.pending_metric_state
+        if state is not None:  # fit() has just reset the trackers: put back the half-finished window of the checkpoint
+            for var, value in zip(self.model.metric_variables(), state):
+                var.assign(value)
+            self.session.pending_metric_state = None
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        s = self.session
+        step = self._step(batch)
+        if s.failure or not (step % s.config.log_every_steps == 0 or self._epoch_done(step) or step == s.final_step):
+            return
+        now = time.monotonic()
+        rate = (step - self._last_step) * s.images_per_step / max(now - self._last_time, 1e-9)
+        row = {
+            "epoch": s.epoch_of(step),
+            "step": step,
+            **{k: float(logs[k]) for k in LOSS_KEYS if k in (logs or {})},
+            "g_lr": _current_lr(self.model.g_optimizer),
+            "d_lr": _current_lr(self.model.d_optimizer),
+            "images_per_s": round(rate, 2),
+            "wall_time_s": round(s.wall_time_s(), 3),
+        }
+        self._last_step, self._last_time = step, now
+        s.last_row = row
+        self.model.reset_metrics()
+        if s.chief:
+            s.run.append_metrics(row)
+            write_scalars(s.writer, step, {k: v for k, v in row.items() if k not in ("epoch", "step")})
+
+
+class StopWatcher(RunCallback):
+    """Ends training (after a checkpoint) when the STOP file appears or a signal handler set a stop reason."""
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        s = self.session
+        self._step(batch)
+        if s.stop_reason is None and s.run.stop_requested():
+            s.stop_reason = "stop requested (STOP file)"
+        if s.stop_reason is not None:
+            self.model.stop_training = True
+
+
+class SampleGrid(RunCallback):
+    """`samples/epoch_NNNN.png` from the fixed latents at every epoch end (one row per class when conditional)."""
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        step = self._step(batch)
+        if self._epoch_done(step) and not self.session.failure:
+            self.write(self.session.epoch_of(step))
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        s = self.session
+        if not s.failure and s.step > s.start_step and not self._epoch_done(s.step):
+            self.write(s.epoch_of(s.step))  # a stop or max_steps mid-epoch still leaves a picture of where it got to
+
+    def write(self, epoch: int) -> None:
+        s = self.session
+        if not s.chief:
+            return
+        cols = s.config.sample_grid_size
+        grid = make_grid(s.preview_images(), cols)
+        atomic.write_bytes(s.run.sample_path(epoch), png_bytes(grid))
+        write_image(s.writer, s.step, "samples", grid)
+
+
+class Evaluator(RunCallback):
+    """Quality metrics (lookbook.metrics.quality) every `eval_every_epochs`, appended to metrics.jsonl as `eval_*`."""
+
+    def __init__(
+        self,
+        session: TrainSession,
+        classifier: Any,
+        real_images: np.ndarray,
+        real_labels: list[str] | None,
+        log: Callable[[str], None],
+    ) -> None:
+        super().__init__(session)
+        self.classifier = classifier
+        self.real_images = real_images
+        self.real_labels = real_labels
+        self.log = log
+        self._evaluate: Any = None
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        try:
+            from lookbook.metrics.quality import evaluate_generator
+        except ImportError as exc:
+            self.log(f"note: quality metrics unavailable ({exc}); training without periodic eval")
+            return
+        self._evaluate = evaluate_generator
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        s = self.session
+        step = self._step(batch)
+        every = s.config.eval_every_epochs
+        if self._evaluate is None or s.failure or not self._epoch_done(step) or (step // s.steps_per_epoch) % every:
+            return
+        started = time.monotonic()
+        try:
+            result = self._evaluate(
+                s.generator_handle(),
+                self.classifier,
+                self.real_images,
+                n_images=s.config.eval_images,
+                seed=s.config.seed,  # the same latents every time: successive evals compare like with like
+                real_labels=self.real_labels,
+                baselines=False,  # the baselines do not change during a run; `lookbook eval` reports them
+            )
+        except Exception as exc:  # a metrics problem must not end a long training run
+            self.log(f"note: quality eval at step {step} failed: {type(exc).__name__}: {str(exc)[:200]}")
+            return
+        numbers = {f"eval_{k}": v for k, v in _flat_numbers(result.get("metrics", result)).items()}
+        numbers["eval_time_s"] = round(time.monotonic() - started, 2)
+        if s.chief and numbers:
+            s.run.append_metrics({"epoch": s.epoch_of(step), "step": step, **numbers})
+            write_scalars(s.writer, step, numbers)
+
+
+class Checkpointer(RunCallback):
+    """A checkpoint at every epoch end, every `checkpoint_every_minutes`, and when training ends early or late."""
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._last_time = time.monotonic()
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        s = self.session
+        step = self._step(batch)
+        minutes = s.config.checkpoint_every_minutes
+        due = self._epoch_done(step) or (minutes > 0 and time.monotonic() - self._last_time >= minutes * 60)
+        if due and not s.failure:
+            if not s.save_checkpoint():
+                self.model.stop_training = True
+            self._last_time = time.monotonic()
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        s = self.session
+        if not s.failure and s.last_checkpoint_step != s.step and s.step > s.start_step:
+            s.save_checkpoint()
+
+
+class ProgressReporter(RunCallback):
+    """A progress line on stderr, the optional `progress(done, total)` callback, and `status.json` kept fresh."""
+
+    def __init__(self, session: TrainSession, stream: Any = None, status_every_s: float = 2.0) -> None:
+        super().__init__(session)
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.print_every_s = 0.5 if self.tty else 15.0
+        self.status_every_s = status_every_s
+        self._printed = self._status = 0.0
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        s = self.session
+        step = self._step(batch)
+        if s.progress is not None:
+            s.progress(step, s.final_step)
+        now = time.monotonic()
+        boundary = self._epoch_done(step) or step == s.final_step
+        if boundary or now - self._printed >= self.print_every_s:
+            self._printed = now
+            end = "\r" if self.tty and not boundary else "\n"
+            print(self.line(step, logs or {}), end=end, file=self.stream, flush=True)
+        if boundary or now - self._status >= self.status_every_s:
+            self._status = now
+            s.write_status("running", images_per_s=s.last_row.get("images_per_s"))
+
+    def line(self, step: int, logs: dict[str, Any]) -> str:
+        s = self.session
+        rate = s.last_row.get("images_per_s")
+        done = (step - s.start_step) / max(s.final_step - s.start_step, 1)
+        elapsed = time.monotonic() - s.t_start
+        eta = elapsed / done * (1 - done) if done > 0 else float("nan")
+        losses = " ".join(f"{k} {float(logs[k]):.3f}" for k in ("d_loss", "g_loss") if k in logs)
+        bar = "#" * int(20 * step / max(s.final_step, 1))
+        return (
+            f"[{bar:<20}] epoch {s.epoch_of(step)}/{s.config.epochs} step {step}/{s.final_step} {losses}"
+            f"{f' {rate:.0f} img/s' if rate else ''} ETA {format_seconds(eta)}"
+        )
+
+
+# helpers ------------------------------------------------------------------------------------------------
+def make_grid(images: np.ndarray, cols: int, pad_px: int = 2) -> np.ndarray:
+    """Tile uint8 images (n, S, S, 3) into rows of `cols`, on a white background."""
+    n, size = len(images), images.shape[1]
+    rows = max(1, -(-n // cols))
+    cell = size + pad_px
+    grid = np.full((rows * cell + pad_px, cols * cell + pad_px, 3), 255, np.uint8)
+    for i, img in enumerate(images):
+        r, c = divmod(i, cols)
+        grid[pad_px + r * cell : pad_px + r * cell + size, pad_px + c * cell : pad_px + c * cell + size] = img
+    return grid
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+# TensorBoard events are written with core TensorFlow's generic `tf.summary.write` plus the plugin metadata
+# TensorBoard expects, because `tf.summary.scalar`/`image` live in the tensorboard package, which is not installed.
+def write_scalars(writer: Any, step: int, values: dict[str, Any]) -> None:
+    """TensorBoard scalars (no-op without a writer)."""
+    if writer is None:
+        return
+    import tensorflow as tf
+
+    with writer.as_default(step=step):
+        for key, value in values.items():
+            if isinstance(value, (int, float)) and math.isfinite(value):
+                tf.summary.write(key, tf.constant(float(value), tf.float32), metadata=_plugin("scalars"))
+
+
+def write_image(writer: Any, step: int, tag: str, image: np.ndarray) -> None:
+    """A TensorBoard image (the image plugin's [width, height, png] string tensor); no-op without a writer."""
+    if writer is None:
+        return
+    import tensorflow as tf
+
+    tensor = tf.constant([str(image.shape[1]).encode(), str(image.shape[0]).encode(), png_bytes(image)])
+    with writer.as_default(step=step):
+        tf.summary.write(tag, tensor, metadata=_plugin("images"))
+
+
+def _plugin(name: str) -> Any:
+    from tensorflow.core.framework import summary_pb2
+
+    meta = summary_pb2.SummaryMetadata()
+    meta.plugin_data.plugin_name = name
+    return meta
+
+
+def format_seconds(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "--"
+    seconds = int(seconds)
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s"
+
+
+def _current_lr(optimizer: Any) -> float:
+    return float(np.asarray(optimizer.learning_rate))
+
+
+def _flat_numbers(values: dict[str, Any]) -> dict[str, float]:
+    """The finite numbers among an eval result's metrics (nested dicts and lists are left to `lookbook eval`)."""
+    return {
+        key: float(value)
+        for key, value in values.items()
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and math.isfinite(float(value))
+    }

@@ -1,0 +1,468 @@
+"""Train a GAN run end to end: check inputs, build the DCGAN under a device strategy, resume exactly, fit, save."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import lookbook
+from lookbook.config import check
+from lookbook.data.dataset import PreparedDataset
+from lookbook.errors import LookbookError
+from lookbook.runs import METRICS_FILE, RunDir
+from lookbook.train import checkpoint, distribute, presets
+from lookbook.train.gan_config import RESUME_LOCKED, GanConfig
+
+TB_DIR = "tb"
+EVAL_REAL_IMAGES = 2000  # real images kept in memory for the periodic quality eval
+
+
+def config_for_run(
+    run: str | Path, preset: str | None = None, overrides: Sequence[str] = (), resume: bool = False
+) -> tuple[GanConfig, str]:
+    """(config, preset name) a run trains with: the preset plus `key=value` overrides, or, on resume, the run's own
+    config plus overrides that leave the model and the data stream alone."""
+    rd = RunDir.at(run)
+    if not resume:
+        name = preset or presets.DEFAULT_PRESET
+        return presets.gan_preset(name).with_overrides(list(overrides)), name
+    refuse_if_locked(rd)
+    if not checkpoint.has_checkpoint(rd.path):
+        raise LookbookError(f"--resume: {rd.path} has no checkpoint to resume from (start it without --resume)")
+    rd.check_kind("gan")
+    stored = rd.read_config()
+    base = stored_config(stored)
+    stored_preset = stored.get("preset")
+    if preset and stored_preset and preset != stored_preset:
+        raise LookbookError(f"{rd.path} was started with preset {stored_preset!r}; a resumed run keeps it (drop --preset)")
+    config = base.with_overrides(list(overrides))
+    check_resumable(base, config)
+    return config, stored_preset or preset or "custom"
+
+
+def stored_config(stored: dict[str, Any]) -> GanConfig:
+    """The GanConfig inside a run's config.json (which also holds run facts: data, preset, categories...)."""
+    names = {f.name for f in dataclasses.fields(GanConfig)}
+    return GanConfig.from_dict({k: v for k, v in stored.items() if k in names})
+
+
+def check_resumable(before: GanConfig, after: GanConfig) -> None:
+    changed = [k for k in RESUME_LOCKED if getattr(before, k) != getattr(after, k)]
+    check(
+        not changed,
+        f"cannot change {', '.join(changed)} when resuming (they fix the model or the data and noise streams); start a new run",
+    )
+
+
+def training_rows(ds: PreparedDataset, config: GanConfig) -> tuple[list[str], np.ndarray]:
+    """(label map, dataset rows to train on): every category but other/unmapped, or `include_categories`."""
+    present = ds.categories()
+    if config.include_categories:
+        missing = sorted(set(config.include_categories) - set(present))
+        check(not missing, f"include_categories: {', '.join(missing)} not in the dataset (it has {', '.join(present) or 'none'})")
+        present = [c for c in present if c in config.include_categories]
+    rows = np.flatnonzero(ds.index["category"].isin(present).to_numpy())
+    check(len(rows) > 0, f"{ds.root} has no images of a garment category to train on")
+    return present, rows
+
+
+def refuse_if_locked(rd: RunDir) -> None:
+    """A one-line error while a live process writes the run."""
+    if rd.is_locked():
+        holder = rd.lock_holder() or {}
+        raise LookbookError(f"{rd.path} is already being written by process {holder.get('pid')}; stop it first")
+
+
+def has_training_output(rd: RunDir) -> bool:
+    """Whether a folder already holds (part of) a trained run."""
+    metrics = rd.path / METRICS_FILE
+    return (
+        checkpoint.has_checkpoint(rd.path)
+        or (rd.path / "generator.keras").exists()
+        or (metrics.is_file() and metrics.stat().st_size > 0)
+    )
+
+
+def train_gan(
+    config: GanConfig,
+    data: str | Path,
+    run: str | Path,
+    resume: bool = False,
+    devices: int | str = 1,
+    progress: Callable[[int, int], None] | None = None,
+    preset: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Train (or resume) a GAN run in `run` on the prepared dataset `data`; returns a summary dict with `state`.
+
+    Bad input is a LookbookError before anything is written. SIGTERM/SIGINT or the STOP file end the run after a
+    checkpoint (`stopped`); a NaN loss ends it `failed`, keeping the last good checkpoint.
+    """
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    # Every input check comes before TensorFlow starts: bad input fails fast, and the CPU can still be split.
+    requested = distribute.parse_devices(devices)
+    config.validate()
+    rd = RunDir.at(run)
+    rd.check_kind("gan")
+    refuse_if_locked(rd)  # acquire_lock() below settles races; this fails fast, before TensorFlow starts
+    data = Path(data).expanduser().resolve()
+    ds = PreparedDataset.open(data, config.image_size_px)
+    label_map, rows = training_rows(ds, config)
+    per_step = config.batch_size * config.d_steps
+    if isinstance(requested, int):
+        _check_batch_split(config, requested)
+    check(
+        len(rows) >= per_step,
+        f"batch_size {config.batch_size}{f' x d_steps {config.d_steps}' if config.d_steps > 1 else ''} is larger than "
+        f"the dataset ({len(rows)} training images); lower batch_size",
+    )
+    steps_per_epoch = len(rows) // per_step
+    final_step = config.epochs * steps_per_epoch
+    if config.max_steps:
+        final_step = min(final_step, config.max_steps)
+    if config.eval_every_epochs:
+        from lookbook.models.artifacts import CLASSIFIER_FILE, resolve_model_path
+
+        resolve_model_path(config.eval_classifier, CLASSIFIER_FILE)  # exists? (loading it would start TensorFlow)
+    ckpt = None
+    if resume:
+        ckpt = checkpoint.load(rd.path, warn=lambda msg: log(f"warning: {msg}"))
+        _check_checkpoint(ckpt, config, label_map, len(rows))
+    elif has_training_output(rd):
+        raise LookbookError(
+            f"{rd.path} already holds a GAN run (state {rd.read_status().get('state')}); "
+            "use --resume to continue it or choose a new --run folder"
+        )
+
+    strategy = distribute.make_strategy(requested)
+    chief = distribute.is_chief(strategy)
+    replicas = distribute.replica_count(strategy)
+    _check_batch_split(config, replicas)
+    classifier = _eval_classifier(config)
+    if chief:
+        rd.acquire_lock()
+    status_written = False
+    try:
+        rd.clear_stop()  # a STOP left from an earlier stop must not end this session at once
+        facts = {
+            "preset": preset,
+            "data": str(data),
+            "categories": label_map,
+            "n_train_images": len(rows),
+            "steps_per_epoch": steps_per_epoch,
+            "devices": str(devices),
+            "replicas": replicas,
+            "lookbook_version": lookbook.__version__,
+        }
+        if chief:
+            rd.write_config("gan", {**config.to_dict(), **facts})
+        session = _build_session(config, rd, strategy, label_map, steps_per_epoch, final_step, ckpt, chief, progress, facts)
+        status_fields = {"kind": "gan", "preset": preset, "epochs": config.epochs, "total_steps": final_step}
+        session.status_fields = {**status_fields, "steps_per_epoch": steps_per_epoch}
+        session.write_status("running")
+        status_written = True
+        start_epoch, skip = divmod(session.start_step, steps_per_epoch)
+        if session.start_step < final_step:
+            log(
+                f"{'resuming' if resume else 'training'} {rd.path.name}: {len(rows)} images, {len(label_map)} categories, "
+                f"{steps_per_epoch} steps/epoch, step {session.start_step} -> {final_step} on {replicas} device(s)"
+            )
+            dataset = _dataset(ds, config, rows, label_map, start_epoch, final_step, steps_per_epoch, skip)
+            callbacks = _callbacks(session, classifier, ds, rows, log)
+            with _stop_signals(session):
+                session.gan.fit(
+                    dataset,
+                    epochs=1,
+                    steps_per_epoch=final_step - session.start_step,
+                    shuffle=False,
+                    verbose=0,
+                    callbacks=callbacks,
+                )
+        return _finish(session, config, label_map, preset, log)
+    except BaseException as exc:
+        if status_written:
+            with contextlib.suppress(Exception):
+                session.write_status("failed", reason=_reason(exc))
+        raise
+    finally:
+        if chief:
+            rd.release_lock()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return f"{type(exc).__name__}: {first_line}"
+
+
+def _check_batch_split(config: GanConfig, replicas: int) -> None:
+    check(
+        config.batch_size % replicas == 0,
+        f"batch_size {config.batch_size} must be a multiple of the {replicas} devices it is split across",
+    )
+
+
+def _eval_classifier(config: GanConfig) -> Any:
+    if not config.eval_every_epochs:
+        return None
+    from lookbook.models import artifacts
+
+    classifier = artifacts.load_classifier(config.eval_classifier)
+    check(
+        classifier.image_size_px == config.image_size_px,
+        f"eval_classifier works on {classifier.image_size_px} px images but this GAN makes {config.image_size_px} px",
+    )
+    return classifier
+
+
+def _check_checkpoint(ckpt: checkpoint.Checkpoint, config: GanConfig, label_map: list[str], n_rows: int) -> None:
+    saved = ckpt.meta
+    check(
+        saved.get("categories") == label_map and saved.get("n_train_images") == n_rows,
+        f"the dataset changed since the checkpoint ({saved.get('n_train_images')} images of {len(saved.get('categories') or [])} "
+        f"categories then, {n_rows} of {len(label_map)} now); resume on the same dataset",
+    )
+    if isinstance(saved.get("config"), dict):
+        check_resumable(stored_config(saved["config"]), config)
+
+
+def _build_session(
+    config: GanConfig,
+    rd: RunDir,
+    strategy: Any,
+    label_map: list[str],
+    steps_per_epoch: int,
+    final_step: int,
+    ckpt: checkpoint.Checkpoint | None,
+    chief: bool,
+    progress: Callable[[int, int], None] | None,
+    facts: dict[str, Any],
+) -> Any:
+    """Models, optimisers and the callbacks' shared state, restored from `ckpt` when resuming."""
+    import keras
+    import tensorflow as tf
+
+    from lookbook.models import gan
+    from lookbook.train.callbacks import TrainSession
+
+    keras.utils.set_random_seed(config.seed)  # weight init
+    if config.deterministic:
+        tf.config.experimental.enable_op_determinism()
+    n_classes = len(label_map) if config.conditional else 0
+    total_g_steps = config.epochs * steps_per_epoch
+    # Several devices: batch norm over the global batch, so N devices train exactly as one would.
+    synchronized = distribute.replica_count(strategy) > 1
+    with strategy.scope():
+        generator = gan.build_generator(config, n_classes, synchronized=synchronized)
+        discriminator = gan.build_discriminator(config, n_classes, synchronized=synchronized)
+        model = gan.DCGAN(
+            generator,
+            discriminator,
+            noise_dim=config.noise_dim,
+            n_classes=n_classes,
+            loss=config.loss,
+            update=config.update,
+            d_steps=config.d_steps,
+            diffaugment=config.diffaugment,
+            label_smoothing=config.label_smoothing,
+            instance_noise_std=config.instance_noise_std,
+            instance_noise_steps=total_g_steps,
+            ema_decay=config.ema_decay,
+            seed=config.seed,
+        )
+        model.compile(
+            d_optimizer=gan.build_optimizer(
+                config.optimizer,
+                _lr(config.d_lr, config.lr_schedule, total_g_steps * config.d_steps),
+                config.beta1,
+                config.beta2,
+                config.adam_epsilon,
+            ),
+            g_optimizer=gan.build_optimizer(
+                config.optimizer,
+                _lr(config.g_lr, config.lr_schedule, total_g_steps),
+                config.beta1,
+                config.beta2,
+                config.adam_epsilon,
+            ),
+            jit_compile=bool(config.jit_compile and distribute.replica_count(strategy) == 1),
+        )
+    sampler = gan.build_generator(config, n_classes, name="sampler")  # outside the strategy: plain variables to save
+    if ckpt is not None:
+        checkpoint.restore(model.state_groups(), ckpt.groups)
+        preview_z, preview_labels = ckpt.groups["preview"]
+        preview_labels = preview_labels if n_classes else None
+        start_step = ckpt.step
+        check(model.global_step == start_step, f"checkpoint step counter {model.global_step} != its metadata step {start_step}")
+        if chief:
+            rd.truncate_metrics(lambda row: int(row.get("step", 0)) <= start_step)
+    else:
+        preview_z, preview_labels = preview_latents(config, n_classes)
+        start_step = 0
+    writer = tf.summary.create_file_writer(str(rd.path / TB_DIR)) if chief else None
+    return TrainSession(
+        run=rd,
+        gan=model,
+        sampler=sampler,
+        config=config,
+        steps_per_epoch=steps_per_epoch,
+        start_step=start_step,
+        final_step=final_step,
+        images_per_step=config.batch_size * config.d_steps,
+        categories=label_map if n_classes else None,
+        preview_z=preview_z,
+        preview_labels=preview_labels,
+        checkpoint_meta={**facts, "config": config.to_dict()},
+        wall_offset_s=float(ckpt.meta.get("wall_time_s", 0.0)) if ckpt else 0.0,
+        chief=chief,
+        progress=progress,
+        writer=writer,
+        pending_metric_state=ckpt.groups.get("metrics") if ckpt else None,
+        step=start_step,
+        last_checkpoint_step=start_step if ckpt else -1,
+    )
+
+
+def preview_latents(config: GanConfig, n_classes: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Fixed latents of the sample grid: seeds 0..n-1 (so grid cell i is `GeneratorHandle.sample([i])`),
+    one row per class when conditional."""
+    from lookbook.models import artifacts
+
+    cols = config.sample_grid_size
+    if not n_classes:
+        return artifacts.latents(list(range(cols * cols)), config.noise_dim), None
+    z = np.tile(artifacts.latents(list(range(cols)), config.noise_dim), (n_classes, 1))
+    return z, np.repeat(np.arange(n_classes, dtype=np.int32), cols)
+
+
+def _lr(base: float, schedule: str, steps: int) -> Any:
+    """A learning rate or a schedule over the optimizer's own iteration count (so a resume carries it on)."""
+    import keras
+
+    if schedule == "linear":
+        return keras.optimizers.schedules.PolynomialDecay(base, max(steps, 1), end_learning_rate=0.0, power=1.0)
+    if schedule == "cosine":
+        return keras.optimizers.schedules.CosineDecay(base, max(steps, 1))
+    return base
+
+
+def _dataset(
+    ds: PreparedDataset,
+    config: GanConfig,
+    rows: np.ndarray,
+    label_map: list[str],
+    start_epoch: int,
+    final_step: int,
+    steps_per_epoch: int,
+    skip: int,
+) -> Any:
+    """Batches from `start_epoch` on (each epoch in its seeded order), minus the `skip` already trained."""
+    import tensorflow as tf
+
+    from lookbook.data import pipeline
+
+    last_epoch = -(-final_step // steps_per_epoch)
+    data = pipeline.make_dataset(
+        ds,
+        config.batch_size * config.d_steps,
+        indices=rows,
+        label_map=label_map if config.conditional else None,
+        epochs=range(start_epoch, last_epoch),
+        seed=config.seed,
+    )
+    if skip:
+        data = data.skip(skip)
+    options = tf.data.Options()
+    # the stream is one generator, not files: multi-worker runs shard it by element
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return data.with_options(options)
+
+
+def _callbacks(session: Any, classifier: Any, ds: PreparedDataset, rows: np.ndarray, log: Callable[[str], None]) -> list[Any]:
+    from lookbook.train import callbacks as cb
+
+    # order matters: the NaN guard first (the others skip a failed step), progress last (it reports what they did)
+    items: list[Any] = [cb.NanGuard(session), cb.MetricsLogger(session), cb.StopWatcher(session), cb.SampleGrid(session)]
+    if classifier is not None:
+        pick = np.sort(np.random.default_rng(session.config.seed).permutation(rows)[:EVAL_REAL_IMAGES])
+        labels = ds.index["category"].to_numpy()[pick].tolist()
+        items.append(cb.Evaluator(session, classifier, np.asarray(ds.images[pick]), labels, log))
+    items += [cb.Checkpointer(session), cb.ProgressReporter(session)]
+    return items
+
+
+class _stop_signals:
+    """SIGTERM, and a first Ctrl-C, ask for a clean stop (checkpoint, `stopped`); a second Ctrl-C interrupts."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.saved: dict[int, Any] = {}
+
+    def __enter__(self) -> _stop_signals:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                self.saved[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if signum == signal.SIGINT and self.session.stop_reason is not None:
+            raise KeyboardInterrupt
+        self.session.stop_reason = f"stopped by {signal.Signals(signum).name}"
+
+    def __exit__(self, *exc: Any) -> None:
+        for sig, handler in self.saved.items():
+            signal.signal(sig, handler)
+
+
+def _finish(
+    session: Any, config: GanConfig, label_map: list[str], preset: str | None, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Write the final status (and generator.keras unless the run failed); return the summary."""
+    from lookbook.models import artifacts
+
+    if session.writer is not None:
+        session.writer.flush()
+    summary = {
+        "run": str(session.run.path),
+        "step": session.step,
+        "epoch": session.epoch_of(session.step),
+        "final_step": session.final_step,
+        "metrics": session.last_row,
+        "wall_time_s": round(session.wall_time_s(), 1),
+    }
+    if session.failure:
+        session.write_status("failed", reason=session.failure)
+        log(f"failed: {session.failure}")
+        return {**summary, "state": "failed", "reason": session.failure, "generator": None}
+    if session.last_checkpoint_step != session.step:
+        session.save_checkpoint()  # e.g. a resume that had nothing left to train
+    state = "finished" if session.step >= session.final_step else "stopped"
+    path = session.run.path / artifacts.GENERATOR_FILE
+    if session.chief:
+        meta = {
+            "kind": "generator",
+            "image_size_px": config.image_size_px,
+            "noise_dim": config.noise_dim,
+            "categories": label_map if config.conditional else None,
+            "config": config.to_dict(),
+            "preset": preset,
+            "epoch": session.epoch_of(session.step),
+            "step": session.step,
+            "ema": config.ema_decay > 0,
+            "saved": time.time(),
+        }
+        artifacts.save_model(session.sampling_generator(), path, meta)
+    extra = {"reason": session.stop_reason} if state == "stopped" else {}
+    session.write_status(state, **extra)
+    log(f"{state} at epoch {session.epoch_of(session.step)} step {session.step}: {path}")
+    return {**summary, "state": state, "generator": str(path), **extra}

@@ -1,0 +1,1 @@
+"""Tests of the garment classifier, its trainer and CLIs."""

@@ -1,0 +1,67 @@
+"""Classifier networks: conventions (features layer, softmax), augmentation kept out of the saved model, safe-mode loading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lookbook.models.artifacts import load_classifier, save_model
+from lookbook.models.classifier import FEATURES_LAYER, build_augmenter, build_classifier, build_training_model, float32_copy
+from lookbook.train.classifier_config import preset_config
+
+
+@pytest.mark.parametrize("preset", ["ann", "cnn"])
+def test_network_conventions(preset):
+    cfg = preset_config(preset).with_overrides(["hidden_units=16,8", "conv_widths=4,8", "features_dim=8"])
+    model = build_classifier(cfg, 32, 5)
+    assert model.input_shape == (None, 32, 32, 3) and model.output_shape == (None, 5)
+    # "features" feeds the softmax (through dropout at most)
+    names = [layer.name for layer in model.layers]
+    assert names.index(FEATURES_LAYER) >= len(names) - 3
+    assert model.get_layer(FEATURES_LAYER).output.shape[-1] == 8
+    probs = np.asarray(model(np.random.default_rng(0).uniform(-1, 1, (4, 32, 32, 3)).astype("float32")))
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5) and (probs >= 0).all()
+
+
+def test_augmenter_changes_training_batches_only():
+    cfg = preset_config("cnn")
+    aug = build_augmenter(cfg, seed=1)
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 32, 32, 3)).astype("float32")
+    out = np.asarray(aug(x, training=True))
+    assert out.shape == x.shape and not np.allclose(out, x)
+    assert out.min() >= -1.0001 and out.max() <= 1.0001
+    assert np.allclose(np.asarray(aug(x, training=False)), x)
+    assert build_augmenter(cfg.replace(augment=False)) is None
+
+
+def test_saved_model_loads_in_safe_mode_without_augmentation(tmp_path):
+    cfg = preset_config("cnn").with_overrides(["conv_widths=4,8", "features_dim=8"])
+    model = build_classifier(cfg, 32, 3)
+    trainer = build_training_model(model, build_augmenter(cfg))
+    assert [layer.name for layer in trainer.layers][1:] == ["augment", model.name]  # augmenter in front, weights shared
+    path = save_model(model, tmp_path / "classifier.keras", {"kind": "classifier", "categories": ["a", "b", "c"], "config": {}})
+    handle = load_classifier(tmp_path)
+    assert handle.path == path and handle.categories == ["a", "b", "c"] and handle.image_size_px == 32
+    assert not any("random" in layer.name for layer in handle.model.layers)
+    images = np.random.default_rng(0).integers(0, 256, (5, 32, 32, 3), dtype=np.uint8)
+    expected = np.asarray(model(images.astype("float32") / 127.5 - 1.0, training=False))
+    np.testing.assert_allclose(handle.probabilities(images), expected, atol=1e-5)
+    labels, conf = handle.predict(images)
+    assert labels == [["a", "b", "c"][i] for i in expected.argmax(1)] and np.allclose(conf, expected.max(1), atol=1e-5)
+    assert handle.features(images).shape == (5, 8)
+
+
+def test_precision_resolves_to_a_dtype_policy():
+    from lookbook.models.classifier import resolve_precision
+
+    assert resolve_precision("float32") == "float32" and resolve_precision("mixed_bfloat16") == "mixed_bfloat16"
+    assert resolve_precision("auto") in ("float32", "mixed_bfloat16")
+
+
+def test_mixed_precision_model_gets_a_float32_twin():
+    cfg = preset_config("cnn").with_overrides(["conv_widths=4,8", "features_dim=8"])
+    mixed = build_classifier(cfg, 32, 3, dtype="mixed_bfloat16")
+    twin = float32_copy(mixed, cfg, 32, 3)
+    assert all(w.dtype == "float32" for w in twin.weights)
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(np.asarray(twin(x)), np.asarray(mixed(x)), atol=0.05)

@@ -1,0 +1,1 @@
+"""Tests of the GAN engine: models, configs and presets, checkpoints, the trainer and its CLI."""

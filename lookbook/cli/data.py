@@ -62,6 +62,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     stats.add_argument("dataset", type=Path, metavar="DATASET", help="prepared dataset folder")
     stats.set_defaults(func=run_stats)
 
+    split = subparsers.add_parser("split", help="split a prepared dataset into train and held-out test datasets")
+    split.add_argument("dataset", type=Path, metavar="DATASET", help="prepared dataset folder")
+    split.add_argument("--train-out", required=True, type=Path, metavar="DIR", help="where to write the train part")
+    split.add_argument("--test-out", required=True, type=Path, metavar="DIR", help="where to write the test part")
+    split.add_argument("--test-share", type=float, default=0.2, help="share of every category held out (default 0.2)")
+    split.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    split.set_defaults(func=run_split)
+
 
 class ProgressBar:
     """A `(done, total)` callback drawing one progress line on stderr; a new phase (total changes) starts a new line."""
@@ -186,6 +194,15 @@ def run_stats(args: argparse.Namespace) -> int:
         raise LookbookError(f"{root} {'is not a folder' if root.exists() else 'does not exist'} (expected a prepared dataset)")
     stats = _optional_module("lookbook.data.stats", "data stats")
     print(stats.format_stats(root))
+    return 0
+
+
+def run_split(args: argparse.Namespace) -> int:
+    """`data split`: write category-stratified train and test datasets."""
+    from lookbook.data.split import split_dataset
+
+    train, test = split_dataset(args.dataset, args.train_out, args.test_out, args.test_share, args.seed)
+    print(f"train: {len(train)} images -> {train.root}\ntest: {len(test)} images -> {test.root}")
     return 0
 
 

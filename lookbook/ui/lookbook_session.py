@@ -1,0 +1,332 @@
+"""The Lookbook page's per-user state and actions: models as a cached Studio, the user's Session, its edits (widget
+callbacks), saving and opening manifests, and frozen snapshots that download buttons export from."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from lookbook import paths
+from lookbook.compose import Session, Studio
+from lookbook.compose import manifest as manifest_io
+from lookbook.compose.templates import get_template, templates
+from lookbook.data.taxonomy import display_name
+from lookbook.errors import LookbookError
+from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, resolve_model_path
+from lookbook.ui import cache, state
+
+LOOKBOOKS_DIR = "lookbooks"  # manifests saved from the app go to <workspace>/lookbooks/<name>.json
+MAX_PAGES = 24  # per compose; a lookbook is a handful of outfits, and each page is generated on the spot
+_SLUG_MAX_CHARS = 60
+SAVE_NAME = "lookbook.save_name"  # the save form's file name widget
+
+
+# models -----------------------------------------------------------------------------------------------
+@st.cache_resource(max_entries=4, show_spinner="Preparing the models…")
+def _studio(generator: str, generator_mtime_ns: int, classifier: str, classifier_mtime_ns: int) -> Studio:
+    # one Studio per model pair and file version, shared by every user: building one traces its forward passes
+    return Studio.from_handles(cache.generator(generator), cache.classifier(classifier))
+
+
+def studio(generator: str | Path, classifier: str | Path) -> Studio:
+    """The generator and classifier (run folders or .keras files) as one Studio; a pair that does not fit is a LookbookError."""
+    g = resolve_model_path(generator, GENERATOR_FILE)
+    c = resolve_model_path(classifier, CLASSIFIER_FILE)
+    return _studio(str(g), cache.mtime_ns(g), str(c), cache.mtime_ns(c))
+
+
+def active_models() -> tuple[str | None, str | None]:
+    """The app-wide generator and classifier chosen in the sidebar (paths), either may be None."""
+    return st.session_state.get(state.GENERATOR), st.session_state.get(state.CLASSIFIER)
+
+
+def active_studio() -> Studio:
+    """The sidebar's model pair as a Studio; a LookbookError says what is missing or wrong."""
+    generator, classifier = active_models()
+    if not generator or not classifier:
+        missing = " and ".join(n for n, p in (("a generator", generator), ("a classifier", classifier)) if not p)
+        raise LookbookError(f"choose {missing} first")
+    return studio(generator, classifier)
+
+
+def usable_templates(studio: Studio) -> list[str]:
+    """Templates these models can fill; none at all is a LookbookError naming the mismatch."""
+    names = studio.compatible(templates())
+    if names:
+        return names
+    known = studio.classifier.categories
+    if studio.conditional and not set(studio.generator.categories) & set(known):
+        raise LookbookError(
+            f"the generator's categories ({_names(studio.generator.categories)}) and the classifier's ({_names(known)}) "
+            "have nothing in common: they were not trained on the same labels"
+        )
+    raise LookbookError(
+        f"no outfit template can be filled: the classifier only knows {_names(known)} "
+        "(templates need garments for every slot, e.g. a top, a bottom and shoes)"
+    )
+
+
+def _names(categories: list[str] | None, limit: int = 6) -> str:
+    shown = [display_name(c) for c in (categories or [])[:limit]]
+    return ", ".join(shown) + ("…" if len(categories or []) > limit else "")
+
+
+def uses_active_models(session: Session) -> bool:
+    """True when the session's models are the sidebar's (same files)."""
+    generator, classifier = active_models()
+    return (str(session.studio.generator.path), str(session.studio.classifier.path)) == (str(generator), str(classifier))
+
+
+# the user's session -----------------------------------------------------------------------------------
+def current() -> Session | None:
+    """This user's lookbook session, if one is open."""
+    return st.session_state.get(state.LOOKBOOK_SESSION)
+
+
+def page_index(session: Session) -> int:
+    """The page being edited, kept within the lookbook (0 when it has none)."""
+    index = min(max(0, int(st.session_state.get(state.LOOKBOOK_PAGE) or 0)), max(0, len(session.pages) - 1))
+    st.session_state[state.LOOKBOOK_PAGE] = index
+    return index
+
+
+def start(session: Session, page: int = 0) -> None:
+    """Make `session` this user's lookbook (after compose or open)."""
+    st.session_state[state.LOOKBOOK_SESSION] = session
+    st.session_state[state.LOOKBOOK_PAGE] = page
+    st.session_state[state.LOOKBOOK_VARIATIONS] = None
+    st.session_state.pop(SAVE_NAME, None)  # the save form offers the new lookbook's own title
+
+
+def compose(template: str, pages: int, seed: int, title: str, progress: Callable[[int, int], None] | None = None) -> Session:
+    """A new lookbook from the sidebar's models."""
+    if not 1 <= pages <= MAX_PAGES:
+        raise LookbookError(f"a lookbook is composed with 1 to {MAX_PAGES} pages, got {pages}")
+    return Session.new(
+        active_studio(), template=template, pages=pages, seed=seed, title=title.strip() or "Untitled lookbook", progress=progress
+    )
+
+
+def use_active_models(session: Session) -> Session:
+    """The same lookbook bound to the sidebar's models: pages, titles, notes, seeds, locks and categories stay;
+    garments are generated again from the seeds (picked variations are dropped)."""
+    new = active_studio()
+    for page in session.pages:
+        new.check_template(get_template(page.template))
+    for page in session.pages:
+        for slot in page.slots:
+            slot.clear()
+    return Session(new, session.lookbook, session.fill_config, session.render_config)
+
+
+# edits: widget callbacks --------------------------------------------------------------------------------
+def _edit(func: Callable[..., Any]) -> Callable[..., None]:
+    """A widget callback editing this user's session; a LookbookError becomes an error shown on the next run."""
+
+    @functools.wraps(func)
+    def callback(*args: Any) -> None:
+        session = current()
+        if session is None:
+            return
+        try:
+            func(session, *args)
+        except LookbookError as exc:
+            state.flash("error", str(exc))
+
+    return callback
+
+
+def _close_variations(page: int | None = None, slot: int | None = None) -> None:
+    """Close the open row of variations (only if it belongs to `page`/`slot` when given)."""
+    opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
+    if opened and (page is None or opened[0] == page) and (slot is None or opened[1] == slot):
+        st.session_state[state.LOOKBOOK_VARIATIONS] = None
+
+
+@_edit
+def reroll_slot(session: Session, page: int, slot: int) -> None:
+    """A new seed for one slot; the others keep their garments."""
+    session.reroll(page, slot)
+    _close_variations(page, slot)
+
+
+@_edit
+def reroll_unlocked(session: Session, page: int) -> None:
+    """New seeds for every slot of the page that is not locked."""
+    session.reroll_all(page)
+    _close_variations(page)
+
+
+@_edit
+def toggle_lock(session: Session, page: int, slot: int) -> None:
+    """Lock a slot (kept by "reroll unlocked"), or unlock it."""
+    session.lock(page, slot, not session.pages[page].slots[slot].locked)
+
+
+@_edit
+def set_category(session: Session, page: int, slot: int, key: str) -> None:
+    """Ask a slot for the category chosen in widget `key` ("" = any the template allows)."""
+    session.set_category(page, slot, st.session_state[key] or None)
+    _close_variations(page, slot)
+
+
+def toggle_variations(page: int, slot: int) -> None:
+    """Open the row of variations of a slot, or close it when it is already open."""
+    opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
+    st.session_state[state.LOOKBOOK_VARIATIONS] = None if opened and opened[:2] == (page, slot) else (page, slot, 0)
+
+
+def more_variations() -> None:
+    """Show the next row of variations of the open slot."""
+    opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
+    if opened:
+        st.session_state[state.LOOKBOOK_VARIATIONS] = (opened[0], opened[1], opened[2] + 1)
+
+
+def close_variations() -> None:
+    """Close the row of variations."""
+    _close_variations()
+
+
+@_edit
+def pick_variation(session: Session, page: int, slot: int, row: int, strength: float, choice: int) -> None:
+    """Make variation `choice` of the row shown the slot's garment."""
+    session.pick_variation(page, slot, session.variations(page, slot, row, strength)[choice])
+    _close_variations()
+
+
+@_edit
+def select_page(session: Session, key: str) -> None:
+    """Edit the page chosen in widget `key`."""
+    value = st.session_state.get(key)
+    if value is not None:
+        st.session_state[state.LOOKBOOK_PAGE] = int(value)
+        _close_variations()
+
+
+@_edit
+def add_page(session: Session, template_key: str) -> None:
+    """Add a page of the template chosen in widget `template_key` after the current one, and show it."""
+    index = session.add_page(st.session_state.get(template_key) or None, index=page_index(session) + 1)
+    st.session_state[state.LOOKBOOK_PAGE] = index
+    _close_variations()
+
+
+@_edit
+def move_page(session: Session, page: int, delta: int) -> None:
+    """Move a page `delta` places (clamped to the ends); it stays the page shown."""
+    target = max(0, min(page + delta, len(session.pages) - 1))
+    session.move_page(page, target)
+    st.session_state[state.LOOKBOOK_PAGE] = target
+    _close_variations()
+
+
+@_edit
+def delete_page(session: Session, page: int) -> None:
+    """Delete a page; its neighbour is shown next."""
+    session.delete_page(page)
+    st.session_state[state.LOOKBOOK_PAGE] = max(0, min(page, len(session.pages) - 1))
+    _close_variations()
+
+
+@_edit
+def set_page_title(session: Session, page: int, key: str) -> None:
+    """The page title typed in widget `key`."""
+    session.set_title(page, st.session_state[key].strip())
+
+
+@_edit
+def set_notes(session: Session, page: int, key: str) -> None:
+    """The page notes typed in widget `key`."""
+    session.set_notes(page, st.session_state[key])
+
+
+@_edit
+def set_lookbook_title(session: Session, key: str) -> None:
+    """The lookbook title typed in widget `key` (printed atop every page)."""
+    session.set_lookbook_title(st.session_state[key].strip() or "Untitled lookbook")
+
+
+# saving and opening -------------------------------------------------------------------------------------
+def slug(name: str) -> str:
+    """A plain file name stem from a title: "Spring / Été '25" -> "spring-ete-25" (never a path)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:_SLUG_MAX_CHARS].strip("-") or "lookbook"
+
+
+def lookbooks_dir() -> Path:
+    """Where the app saves lookbooks: `<workspace>/lookbooks`."""
+    return paths.workspace_dir() / LOOKBOOKS_DIR
+
+
+def saved_lookbooks() -> list[Path]:
+    """Manifests saved in the workspace, newest first."""
+    folder = lookbooks_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.json"), key=lambda p: (-cache.mtime_ns(p), p.name))
+
+
+def save(session: Session, name: str) -> Path:
+    """Save the manifest as `<workspace>/lookbooks/<slug of name>.json`; never overwrites a different lookbook."""
+    target = paths.writable_path(lookbooks_dir() / f"{slug(name)}.json")
+    if target.exists():
+        # a lookbook is known by when it was created and its seed (titles change); a manifest not readable is not ours
+        try:
+            saved = json.loads(target.read_text(encoding="utf-8"))
+            identity = (saved.get("created"), saved.get("seed"))
+        except (OSError, ValueError, AttributeError):
+            identity = None
+        if identity != (session.lookbook.created, session.lookbook.seed):
+            raise LookbookError(f"another lookbook is already saved as {target.name}; choose a different name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return session.save(target)
+
+
+def open_manifest(data: bytes) -> Session:
+    """Reopen a manifest (uploaded or saved) with the models it records when they are on disk unchanged, else with
+    the sidebar's; `.warnings` says how the models differ. Any problem with the file is one LookbookError."""
+    manifest = manifest_io.read_manifest(data)
+    try:
+        return Session.open(data, _recorded_studio(manifest.get("checkpoints")) or active_studio())
+    except LookbookError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        # the reader checks every field it knows; this catches a hand edit it did not foresee
+        raise LookbookError(f"the manifest could not be read ({type(exc).__name__}: {exc})") from None
+
+
+def _recorded_studio(recorded: Any) -> Studio | None:
+    """The models a manifest was made with, if they are still on disk (and allowed) with the recorded hashes."""
+    try:
+        g = paths.safe_path(manifest_io.recorded_path(recorded, "generator"), kind="file", what="generator")
+        c = paths.safe_path(manifest_io.recorded_path(recorded, "classifier"), kind="file", what="classifier")
+        candidate = studio(g, c)
+    except LookbookError:
+        return None
+    return None if manifest_io.check_checkpoints(recorded, candidate) else candidate
+
+
+# exports ------------------------------------------------------------------------------------------------
+def snapshot(session: Session) -> Session:
+    """A frozen copy for download buttons: their data is made on click, on another thread, while the user edits on."""
+    return Session(session.studio, copy.deepcopy(session.lookbook), session.fill_config, session.render_config)
+
+
+def manifest_bytes(session: Session) -> bytes:
+    """The lookbook's manifest as a JSON download (the same text a ZIP export holds)."""
+    return (json.dumps(session.manifest(), indent=2) + "\n").encode("utf-8")
+
+
+def export_names(session: Session, page: int) -> dict[str, str]:
+    """Download file names by kind: png (the page), pdf, zip and json (the whole lookbook)."""
+    stem = slug(session.lookbook.title)
+    return {"png": f"{stem}-look-{page + 1:02d}.png", "pdf": f"{stem}.pdf", "zip": f"{stem}.zip", "json": f"{stem}.json"}

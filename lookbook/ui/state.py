@@ -1,4 +1,4 @@
-"""Per-user session state: every key is namespaced ("app.", "home.", "explorer.") and initialised here, once per run."""
+"""Per-user session state: every key is namespaced ("app.", "home.", "explorer.", "lookbook.", "train.") and set up here."""
 
 from __future__ import annotations
 
@@ -29,6 +29,18 @@ EXPLORER_VIEW = "explorer.view"  # index row shown in the single-image viewer
 EXPLORER_FILTER = "explorer.filter."  # prefix: explorer.filter.<column>
 EXPLORER_ALL_STYLES = "explorer.all_styles"  # FPID charts over every styles.csv row instead of the dataset's records
 
+# lookbook page
+LOOKBOOK_SESSION = "lookbook.session"  # the user's lookbook.compose.Session (pages bound to their models), or None
+LOOKBOOK_PAGE = "lookbook.page"  # 0-based index of the page being edited
+LOOKBOOK_VARIATIONS = "lookbook.variations"  # (page, slot, row) whose row of variations is open, or None
+LOOKBOOK_UPLOADS = "lookbook.uploads"  # bumped after an uploaded manifest is opened, so the uploader starts empty
+
+# training page
+TRAIN_TAB = "train.tab"  # the open tab of the training page (stateful st.tabs)
+TRAIN_PREFIX = "train."  # prefix of the page's widget keys: train.<gan|classifier>.<name>, train.compare.<name>
+TRAIN_PENDING = "train.pending"  # {widget key: value} to set before the widgets are next drawn (after a launch), or None
+TRAIN_SEEN = "train.seen"  # {run kind: (run folder, state)} last shown by the live view, to notice a run ending, or None
+
 DEFAULTS: dict[str, Any] = {
     DATASET: None,
     GENERATOR: None,
@@ -38,6 +50,12 @@ DEFAULTS: dict[str, Any] = {
     HOME_SOURCES: [],
     EXPLORER_PAGE: 1,
     EXPLORER_VIEW: None,
+    LOOKBOOK_SESSION: None,
+    LOOKBOOK_PAGE: 0,
+    LOOKBOOK_VARIATIONS: None,
+    LOOKBOOK_UPLOADS: 0,
+    TRAIN_PENDING: None,
+    TRAIN_SEEN: None,
 }
 
 

@@ -1,0 +1,186 @@
+"""Training page sections: the header, a GAN and a classifier tab (new-run form + live view of a run), and the runs
+table with curves of several runs overlaid. Launching, stopping and reading runs go through lookbook.train.launcher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lookbook import paths
+from lookbook.train import launcher
+from lookbook.ui.training_launch import KIND_NAMES, apply_pending, key, launch_form
+from lookbook.ui.training_live import live_view, run_metrics, run_picker, run_settings, runs_of
+from lookbook.ui.widgets import chart
+from lookbook.viz import training as charts
+
+TABS = ("GAN", "Classifier", "Runs & comparison")
+COMPARE_RUNS = "train.compare.runs"
+COMPARE_METRICS = "train.compare.metrics"
+COMPARE_X = "train.compare.x"
+COMPARE_WINDOW = "train.compare.window"
+DEFAULT_METRICS = {
+    "gan": ("g_loss", "d_loss", "eval_fcd", "eval_recognisability"),
+    "classifier": ("val_accuracy", "val_loss", "accuracy", "loss"),
+}
+# run-table columns shown first, in this order (the rest follow as list_runs gives them)
+TABLE_FIRST = ["id", "kind", "preset", "state", "progress", "epoch", "epochs", "step"]
+TABLE_HIDDEN = {"path", "reason"}
+
+__all__ = ["TABS", "apply_pending", "compare_section", "header", "run_section"]
+
+
+def header() -> None:
+    """Title, where runs live, and which runs are training right now."""
+    st.title("Training")
+    runs = launcher.list_runs(paths.runs_dir())
+    live = runs[runs["state"].isin(launcher.LIVE_STATES)] if len(runs) else runs
+    where = f"Runs live in `{paths.runs_dir()}`"
+    now = f"; training now: {', '.join(f'**{i}**' for i in live['id'])}" if len(live) else ""
+    st.caption(
+        f"{where}{now}. A run is a separate process: it keeps going when you close the page or restart the app, "
+        "and every tab watching it sees the same run."
+    )
+
+
+def run_section(kind: str) -> None:
+    """A kind's tab: the new-run form (open while there is no run yet) and the live view of a chosen run."""
+    runs = runs_of(kind)
+    form_open = key(kind, "form_open")
+    if form_open not in st.session_state:
+        st.session_state[form_open] = runs.empty
+    form = st.expander(f"New {KIND_NAMES[kind]} run", key=form_open, on_change="rerun", icon=":material/add_circle:")
+    if form.open:
+        with form:
+            launch_form(kind)
+    if runs.empty:
+        st.info(f"No {KIND_NAMES[kind]} runs yet: start one above.", icon=":material/info:")
+        return
+    run = run_picker(kind, runs)
+    live_view(kind, run)
+
+
+# runs table and comparison --------------------------------------------------------------------------
+def compare_section() -> None:
+    """Every run with its settings, state and best metric; curves of the chosen runs overlaid."""
+    runs = launcher.list_runs(paths.runs_dir())
+    if runs.empty:
+        st.info(
+            "No runs yet. Start one on the GAN or Classifier tab, or with `python -m lookbook train`.", icon=":material/info:"
+        )
+        _skipped(runs)
+        return
+    st.subheader("Runs")
+    _runs_table(runs)
+    _skipped(runs)
+    st.subheader("Compare")
+    ids = runs["id"].tolist()
+    if COMPARE_RUNS not in st.session_state or not set(st.session_state[COMPARE_RUNS]) <= set(ids):
+        newest_kind = runs["kind"].iloc[0]
+        st.session_state[COMPARE_RUNS] = runs[runs["kind"] == newest_kind]["id"].head(2).tolist()
+    chosen = st.multiselect(
+        "Runs to overlay",
+        ids,
+        key=COMPARE_RUNS,
+        help="Pick runs to draw on the same axes.",
+        persist_state="session",
+    )
+    if not chosen:
+        st.caption("Pick one or more runs to compare their curves.")
+        return
+    paths_by_id = dict(zip(runs["id"], runs["path"]))
+    kinds = dict(zip(runs["id"], runs["kind"]))
+    metrics = {run_id: run_metrics(paths_by_id[run_id]) for run_id in chosen}
+    available = list(dict.fromkeys(k for m in metrics.values() for k in charts.metric_columns(m)))
+    if not available:
+        st.info("The chosen runs have not logged any metrics yet.", icon=":material/hourglass_top:")
+        return
+    current = [k for k in st.session_state.get(COMPARE_METRICS) or [] if k in available]
+    if not current:
+        wanted = [k for kind in dict.fromkeys(kinds[i] for i in chosen) for k in DEFAULT_METRICS[kind]]
+        current = [k for k in dict.fromkeys(wanted) if k in available][:4] or available[:2]
+    st.session_state[COMPARE_METRICS] = current
+    left, mid, right = st.columns([3, 1.3, 1.2], vertical_alignment="bottom")
+    keys = left.multiselect("Metrics", available, key=COMPARE_METRICS, format_func=charts.metric_title)
+    x = mid.segmented_control(
+        "X axis",
+        ["epoch_progress", "step", "wall_time_s"],
+        default="epoch_progress",
+        format_func=charts.x_label,
+        key=COMPARE_X,
+        required=True,
+        persist_state="session",
+    )
+    window = right.slider("Rolling mean", 1, 100, 10, key=COMPARE_WINDOW, persist_state="session")
+    if keys:
+        chart(
+            charts.compare_figure(metrics, keys, x or "epoch_progress", window),
+            "One colour per run; curves are smoothed with the rolling mean, quality metrics (eval) are drawn as logged.",
+            "",
+            key="train.compare.chart",
+        )
+    _settings_diff(chosen, paths_by_id)
+
+
+def _runs_table(runs: pd.DataFrame) -> None:
+    table = runs.copy()
+    for column in table.columns:
+        values = table[column].dropna()
+        if (
+            len(values)
+            and column != "updated"
+            and values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all()
+        ):
+            table[column] = pd.to_numeric(table[column], errors="coerce")  # None -> NaN: an empty cell, not "None"
+    epochs = pd.to_numeric(table["epochs"], errors="coerce")
+    table["progress"] = (pd.to_numeric(table["epoch"], errors="coerce") / epochs).clip(0, 1)
+    order = [c for c in TABLE_FIRST if c in table] + [c for c in table if c not in TABLE_FIRST and c not in TABLE_HIDDEN]
+    config: dict[str, Any] = {
+        "progress": st.column_config.ProgressColumn("progress", format="percent", min_value=0, max_value=1),
+        "updated": st.column_config.DatetimeColumn("updated", format="distance"),
+        "best_value": st.column_config.NumberColumn("best value", format="%.4g"),
+    }
+    for column in table.columns:
+        if column.endswith(("loss", "accuracy", "_lr", "d_real", "d_fake")) or column.startswith("eval_"):
+            config.setdefault(column, st.column_config.NumberColumn(column, format="%.4g"))
+    st.dataframe(table[order], hide_index=True, column_config=config, key="train.runs_table", placeholder="–")
+    failed = runs[(runs["state"] == "failed") & runs["reason"].notna()]
+    for _, row in failed.head(5).iterrows():
+        st.caption(f":material/error: **{row['id']}** failed: {str(row['reason'])[:300]}")
+
+
+def _skipped(runs: pd.DataFrame) -> None:
+    skipped = runs.attrs.get("skipped_reasons") or []
+    if skipped:
+        st.caption(
+            f"{len(skipped)} folder(s) under the runs root are not runs and were skipped: "
+            + "; ".join(f"`{s['folder']}` ({s['reason']})" for s in skipped[:5])
+        )
+
+
+def _settings_diff(chosen: list[str], paths_by_id: dict[str, str]) -> None:
+    """The settings that differ between the chosen runs, one column per run."""
+    if len(chosen) < 2:
+        return
+    settings = {run_id: run_settings(paths_by_id[run_id]) for run_id in chosen}
+    names = list(dict.fromkeys(k for s in settings.values() for k in s))
+    skip = {"kind", "data", "categories", "lookbook_version", "devices", "replicas"}
+    rows = {}
+    for name in names:
+        if name in skip:
+            continue
+        values = [settings[r].get(name) for r in chosen]
+        if len({repr(v) for v in values}) > 1:
+            rows[name] = ["–" if v is None else _short(v) for v in values]
+    st.markdown("**Settings that differ**")
+    if rows:
+        st.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=chosen), width="content")
+    else:
+        st.caption("None: the chosen runs share every setting.")
+
+
+def _short(value: Any) -> str:
+    from lookbook.ui.training_fields import format_value
+
+    return format_value(value)

@@ -1,0 +1,507 @@
+"""The Training page's view of one run, read from its run directory and redrawn every few seconds while it trains:
+status, progress, curves, sample grids, quality metrics, the classifier's report, and stop / resume / use-this-model.
+
+Everything shown comes from the run folder (via lookbook.train.launcher), so a reload, a second tab or an app restart
+shows the same run, still going.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from PIL import Image
+
+from lookbook import paths
+from lookbook.errors import LookbookError
+from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE
+from lookbook.runs import CONFIG_FILE, METRICS_FILE, RunDir
+from lookbook.train import checkpoint, launcher
+from lookbook.ui import state
+from lookbook.ui.training_fields import format_number
+from lookbook.ui.training_launch import key
+from lookbook.ui.widgets import chart
+from lookbook.viz import training as charts
+
+REFRESH_S = 2.0  # how often the live view rereads a training run's folder
+IDLE_REFRESH_S = 10.0  # how often a run that is not training is checked for having been resumed elsewhere
+GRID_WIDTH_PX = 560  # sample grids are drawn this wide (8 columns of 64 px images are 530 px)
+GRID_MAX_HEIGHT_PX = 720  # taller grids scroll in a box of this height
+REPORT_FILE = "report.json"  # lookbook.train.classifier_trainer.REPORT_FILE (importing that module loads Keras)
+STATE_BADGES = {
+    "starting": ("blue", ":material/hourglass_top:", "starting"),
+    "running": ("blue", ":material/progress_activity:", "running"),
+    "finished": ("green", ":material/check_circle:", "finished"),
+    "stopped": ("orange", ":material/pause_circle:", "stopped"),
+    "failed": ("red", ":material/error:", "failed"),
+    "created": ("gray", ":material/radio_button_unchecked:", "not started"),
+}
+MODEL_FILES = {"gan": GENERATOR_FILE, "classifier": CLASSIFIER_FILE}
+MODEL_STATE = {"gan": (state.GENERATOR, state.GENERATOR_CHOICE), "classifier": (state.CLASSIFIER, state.CLASSIFIER_CHOICE)}
+
+
+# reading a run ---------------------------------------------------------------------------------------
+def runs_of(kind: str) -> pd.DataFrame:
+    """The runs of one kind under the runs root, newest first (launcher.list_runs)."""
+    runs = launcher.list_runs(paths.runs_dir())
+    return runs[runs["kind"] == kind].reset_index(drop=True)
+
+
+def run_facts(run: str | Path) -> dict[str, Any]:
+    """config.json (or, just after launch, what launch.json says it will be); {} when neither is readable."""
+    rd = RunDir.at(run)
+    for path in (rd.path / CONFIG_FILE, rd.path / launcher.LAUNCH_FILE):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
+def run_settings(run: str | Path) -> dict[str, Any]:
+    """A run's hyperparameters as a flat dict (a classifier's config.json nests them under "config")."""
+    facts = run_facts(run)
+    nested = facts.get("config")
+    return dict(nested) if isinstance(nested, dict) else facts
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _metrics(path: str, size: int, mtime_ns: int) -> pd.DataFrame:
+    return launcher.read_metrics(Path(path).parent)
+
+
+def run_metrics(run: str | Path) -> pd.DataFrame:
+    """metrics.jsonl as a table, reread only when the file changes, with a fractional `epoch_progress` column."""
+    file = RunDir.at(run).path / METRICS_FILE
+    try:
+        stat = file.stat()
+        size, mtime = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        size, mtime = 0, 0
+    metrics = _metrics(str(file), size, mtime)
+    return charts.with_epoch_progress(metrics, run_facts(run).get("steps_per_epoch"))
+
+
+def checkpoint_step(run: str | Path) -> int | None:
+    """The step of a run's newest readable checkpoint (its metadata only), or None when it has none."""
+    for path in checkpoint.checkpoint_paths(RunDir.at(run).path):
+        try:
+            with np.load(path, allow_pickle=False) as data:  # an .npz is read lazily: only the meta member here
+                return int(json.loads(bytes(data["meta"]).decode("utf-8"))["step"])
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # half-written or damaged: try the previous
+            continue
+    return None
+
+
+def classifier_report(run: str | Path) -> dict[str, Any] | None:
+    """The classifier run's report.json (accuracy per split, confusion matrix, per-class scores), once it is written."""
+    try:
+        report = json.loads((RunDir.at(run).path / REPORT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def run_label(row: pd.Series) -> str:
+    """`gan-quick-0131 · preset quick` for the run picker (fixed text: a keyed selectbox keeps the labels it first showed)."""
+    return f"{row['id']} · preset {row['preset']}" if row.get("preset") else str(row["id"])
+
+
+# the view ---------------------------------------------------------------------------------------------
+def run_picker(kind: str, runs: pd.DataFrame) -> str:
+    """Choose the run to watch: by default the newest live run, else the newest; returns its folder."""
+    options = runs["path"].tolist()
+    labels = {row["path"]: run_label(row) for _, row in runs.iterrows()}
+    widget = key(kind, "run")
+    if st.session_state.get(widget) not in options:
+        live = runs[runs["state"].isin(launcher.LIVE_STATES)]
+        st.session_state[widget] = (live if len(live) else runs)["path"].iloc[0]
+    return st.selectbox("Run to watch", options, key=widget, format_func=lambda p: labels.get(p, p))
+
+
+def live_view(kind: str, run: str) -> None:
+    """The run's view. A live run's is a fragment rereading the run folder every REFRESH_S seconds; a run that is not
+    live is drawn once, and a small fragment checks every IDLE_REFRESH_S seconds whether it came back to life (resumed
+    from another tab or the command line)."""
+    if launcher.run_status(run)["state"] in launcher.LIVE_STATES:
+        st.fragment(_view, run_every=REFRESH_S)(kind, run)
+    else:
+        _view(kind, run)
+        st.fragment(_watch, run_every=IDLE_REFRESH_S)(kind, run)
+
+
+def _view(kind: str, run: str) -> None:
+    status = launcher.run_status(run)
+    _notice_change(kind, run, status["state"])
+    metrics = run_metrics(run)
+    _status_block(kind, run, status, metrics)
+    _controls(kind, run, status)
+    if kind == "gan":
+        _gan_panels(run, metrics)
+    else:
+        _classifier_panels(run, metrics)
+    with st.expander("Log", expanded=status["state"] == "failed", icon=":material/terminal:"):
+        tail = launcher.log_tail(run, 40)
+        st.code(tail or "(nothing logged yet)", language=None, wrap_lines=True)
+
+
+def _watch(kind: str, run: str) -> None:
+    _notice_change(kind, run, launcher.run_status(run)["state"])
+
+
+def _notice_change(kind: str, run: str, now: str) -> None:
+    """When the watched run starts or stops being live, rerun the whole page once (buttons, refresh rate, header)."""
+    if st.session_state.get(state.TRAIN_SEEN) is None:
+        st.session_state[state.TRAIN_SEEN] = {}
+    seen = st.session_state[state.TRAIN_SEEN]
+    before = seen.get(kind)
+    seen[kind] = (run, now)
+    if before and before[0] == run and (before[1] in launcher.LIVE_STATES) != (now in launcher.LIVE_STATES):
+        st.rerun()
+
+
+def _status_block(kind: str, run: str, status: dict[str, Any], metrics: pd.DataFrame) -> None:
+    run_state = status.get("state", "created")
+    colour, icon, text = STATE_BADGES.get(run_state, ("gray", ":material/help:", run_state))
+    rd = RunDir.at(run)
+    head = st.container(horizontal=True, vertical_alignment="center")
+    with head:
+        st.badge(text, icon=icon, color=colour)
+        if status.get("stale"):
+            st.badge("process gone", icon=":material/link_off:", color="red")
+        if run_state in launcher.LIVE_STATES and rd.stop_requested():
+            st.badge("stop requested", icon=":material/pending:", color="orange")
+        st.caption(f"`{paths.display_path(run)}` · {_updated(status.get('updated'))}")
+    if status.get("reason") and run_state not in launcher.LIVE_STATES:
+        tell = st.error if run_state == "failed" else st.info
+        tell(f"{str(status['reason'])[:500]}", icon=":material/info:")
+    if run_state == "starting":
+        st.caption("Starting the trainer (loading TensorFlow, reading the dataset)…")
+    st.progress(*_progress(kind, run, status))
+    _metric_cards(kind, status, metrics)
+
+
+def _progress(kind: str, run: str, status: dict[str, Any]) -> tuple[float, str]:
+    """(share done, `epoch 3 of 30 · step 96 of 960 · 2 min 10 s left`)."""
+    parts, share = [], 0.0
+    if _number(status.get("epochs")):
+        epoch, epochs = int(status.get("epoch") or 0), int(status["epochs"])
+        parts.append(f"epoch {epoch:,} of {epochs:,}")
+        share = epoch / epochs if epochs else 0.0
+    if kind == "gan" and _number(status.get("total_steps")) and _number(status.get("step")):
+        step, total = int(status["step"]), int(status["total_steps"])
+        parts.append(f"step {step:,} of {total:,}")
+        share = step / total if total else share
+    eta = launcher.eta_seconds(run)
+    if eta is not None:
+        parts.append(f"about {_duration(eta)} left")
+    elif status.get("state") == "finished":
+        parts.append("done")
+    return min(1.0, max(0.0, share)), " · ".join(parts) or "not started"
+
+
+def _metric_cards(kind: str, status: dict[str, Any], metrics: pd.DataFrame) -> None:
+    last = _last_values(metrics)
+    cards: list[tuple[str, str, str | None]] = []  # (label, value, help)
+    if kind == "gan":
+        for name in ("d_loss", "g_loss", "d_real", "d_fake"):
+            cards.append((charts.metric_title(name), _fmt(last.get(name)), "Mean over the last logged steps."))
+    else:
+        for name, label in (("loss", "Loss"), ("accuracy", "Accuracy"), ("val_accuracy", "Val. accuracy")):
+            cards.append((label, _fmt(last.get(name)), "At the last finished epoch."))
+        test = status.get("test_accuracy")
+        cards.append(
+            ("Test accuracy", f"{test:.1%}" if _number(test) else "–", "On the held-out test split, once training ends.")
+        )
+    rate = status.get("images_per_s", last.get("images_per_s"))
+    cards.append(("Images/s", f"{rate:,.0f}" if _number(rate) else "–", "Training throughput."))
+    for (label, value, helptext), col in zip(cards, st.columns(len(cards))):
+        col.metric(label, value, help=helptext, border=True)
+
+
+def _controls(kind: str, run: str, status: dict[str, Any]) -> None:
+    run_state = status.get("state")
+    rd = RunDir.at(run)
+    bar = st.container(horizontal=True, vertical_alignment="bottom")
+    with bar:
+        if run_state in launcher.LIVE_STATES:
+            if st.button("Stop", key=key(kind, "stop"), icon=":material/stop_circle:", disabled=rd.stop_requested()):
+                _stop(run)
+        elif kind == "gan" and checkpoint_step(run) is not None:
+            _resume_controls(run, status)
+        model = rd.path / MODEL_FILES[kind]
+        if model.is_file() and run_state not in launcher.LIVE_STATES:
+            _use_model_button(kind, model)
+
+
+def _stop(run: str) -> None:
+    with st.spinner("Asking the run to stop…"):
+        launcher.stop_run(run)
+    st.toast("Stop requested: the run saves a checkpoint, then stops.", icon=":material/pause_circle:")
+    st.rerun()
+
+
+def _resume_controls(run: str, status: dict[str, Any]) -> None:
+    settings = run_settings(run)
+    epochs = int(settings.get("epochs") or status.get("epochs") or 1)
+    finished = status.get("state") == "finished"
+    widget = key("gan", "resume_epochs")
+    wanted = st.number_input(
+        "Train to epoch" if finished else "Epochs in total",
+        min_value=1,
+        max_value=100_000,
+        value=epochs * 2 if finished else epochs,
+        step=1,
+        key=widget,
+        help="A resumed run carries on from its last checkpoint; more epochs train it longer.",
+        width=170,
+    )
+    step = checkpoint_step(run)
+    label = "Train longer" if finished else f"Resume from step {step:,}"
+    if st.button(label, key=key("gan", "resume"), icon=":material/play_circle:", type="primary"):
+        data = settings.get("data")
+        overrides = {"epochs": int(wanted)} if int(wanted) != epochs else {}
+        if not data:
+            st.error(f"Not resumed: {run}/config.json does not say which dataset the run used.", icon=":material/error:")
+            return
+        try:
+            with st.spinner("Starting the trainer…"):
+                launcher.start_run("gan", data, run, None, overrides, resume=True)
+        except LookbookError as exc:
+            st.error(f"Not resumed: {exc}", icon=":material/error:")
+            return
+        state.flash("success", f"Resumed **{Path(run).name}** from step {step:,}.")
+        st.rerun()
+
+
+def _use_model_button(kind: str, model: Path) -> None:
+    active_key = MODEL_STATE[kind][0]
+    in_use = st.session_state.get(active_key) == str(model)
+    what = "generator" if kind == "gan" else "classifier"
+    label = f"In use in the lookbook ({what})" if in_use else f"Use this {what} in the lookbook"
+    if st.button(
+        label,
+        key=key(kind, "use_model"),
+        icon=":material/check:" if in_use else ":material/auto_awesome_mosaic:",
+        disabled=in_use,
+        on_click=use_model,
+        args=(kind, str(model)),
+    ):
+        st.rerun()  # the sidebar is outside this fragment: redraw the page
+
+
+def use_model(kind: str, model: str) -> None:
+    """Make `model` the app's active generator / classifier (the sidebar's choice too)."""
+    active_key, widget_key = MODEL_STATE[kind]
+    st.session_state[active_key] = model
+    st.session_state[widget_key] = model  # a callback runs before the sidebar's selectbox is drawn, so it may be set
+    state.flash("success", f"The lookbook now uses `{paths.display_path(model)}`.")
+
+
+# GAN panels -----------------------------------------------------------------------------------------
+def _gan_panels(run: str, metrics: pd.DataFrame) -> None:
+    settings = run_settings(run)
+    controls = st.container(horizontal=True, vertical_alignment="bottom")
+    with controls:
+        window = st.slider(
+            "Rolling mean over (logged rows)",
+            min_value=1,
+            max_value=100,
+            value=5,
+            key=key("gan", "window"),
+            help="The bold lines average this many logged rows; the faint ones are the raw values.",
+            width=320,
+        )
+        x = st.segmented_control(
+            "X axis",
+            ["epoch_progress", "step", "wall_time_s"],
+            default="epoch_progress",
+            format_func=charts.x_label,
+            key=key("gan", "x"),
+            required=True,
+        )
+    x = x or "epoch_progress"
+    if metrics["step"].notna().sum() == 0:
+        every = settings.get("log_every_steps")
+        st.info(
+            f"No losses logged yet: the first row comes after {every} steps or at the end of the first epoch."
+            if every
+            else "No losses logged yet.",
+            icon=":material/hourglass_top:",
+        )
+    else:
+        left, right = st.columns(2)
+        with left:
+            chart(
+                charts.loss_figure(metrics, window, x),
+                "Discriminator and generator losses; neither should run away to zero or explode.",
+                "",
+                key=key("gan", "loss_chart"),
+            )
+        with right:
+            chart(
+                charts.discriminator_figure(metrics, window, x, settings.get("loss", "bce")),
+                "D(x): D's score for real images; D(G(z)): for generated ones. They meet when D can no longer tell.",
+                "",
+                key=key("gan", "d_chart"),
+            )
+    _quality(metrics, x)
+    _samples(run, settings)
+
+
+def _quality(metrics: pd.DataFrame, x: str) -> None:
+    keys = charts.eval_columns(metrics)
+    if not keys:
+        return
+    st.markdown("**Quality metrics**")
+    last = _last_values(metrics)
+    headline = [k for k in keys if k in charts.EVAL_ORDER][:4] or keys[:4]
+    for name, col in zip(headline, st.columns(len(headline))):
+        col.metric(charts.metric_title(name), _fmt(last.get(name)), border=True)
+    chart(
+        charts.metrics_figure(metrics, headline, x),
+        "FCD: Fréchet distance in the classifier's feature space (lower is better); recognisability: share of images "
+        "the classifier labels with confidence ≥ 0.8; coverage: share of categories it sees (mode collapse lowers it).",
+        "",
+        key=key("gan", "eval_chart"),
+    )
+
+
+def _samples(run: str, settings: dict[str, Any]) -> None:
+    grids = launcher.sample_epochs(run)
+    st.markdown("**Samples** (the same latent vectors every epoch)")
+    if not grids:
+        st.caption("The first sample grid appears at the end of the first epoch.")
+        return
+    epochs = list(grids)
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    follow = left.toggle(
+        "Follow the newest epoch", value=True, key=key("gan", "sample_follow"), help="Off: scrub through earlier grids."
+    )
+    epoch = epochs[-1]
+    if not follow and len(epochs) > 1:
+        widget = key("gan", "sample_epoch")
+        if st.session_state.get(widget) not in epochs:
+            st.session_state[widget] = epochs[-1]
+        with right:
+            epoch = st.select_slider("Epoch", options=epochs, key=widget, help="Scrub through the sample grids over training.")
+    categories = settings.get("categories") if settings.get("conditional") else None
+    if categories:
+        st.caption(f"One row per category, top to bottom: {', '.join(categories)}.")
+    shown_px = _image_height_px(grids[epoch], GRID_WIDTH_PX)
+    # a conditional grid has a row per category: scroll through a tall one instead of stretching the page
+    box = st.container(height=GRID_MAX_HEIGHT_PX) if shown_px > GRID_MAX_HEIGHT_PX else st.container()
+    box.image(str(grids[epoch]), caption=f"epoch {epoch}", width=GRID_WIDTH_PX)
+
+
+def _image_height_px(path: Path, width_px: int) -> float:
+    """Height of an image drawn `width_px` wide (reads the PNG header only)."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except OSError:
+        return 0.0
+    return height * width_px / max(width, 1)
+
+
+# classifier panels ----------------------------------------------------------------------------------
+def _classifier_panels(run: str, metrics: pd.DataFrame) -> None:
+    if metrics["epoch"].notna().sum() == 0:
+        st.info("No epoch finished yet: the curves start after the first one.", icon=":material/hourglass_top:")
+    else:
+        chart(
+            charts.classifier_figure(metrics),
+            "Loss and accuracy per epoch on the training images (augmented) and the validation split.",
+            "",
+            key=key("classifier", "curves"),
+        )
+    report = classifier_report(run)
+    if report is None:
+        return
+    _report(report)
+
+
+def _report(report: dict[str, Any]) -> None:
+    from lookbook.metrics.classification import per_class_frame
+
+    accuracy = report.get("accuracy", {})
+    st.markdown("**Held-out report**")
+    cols = st.columns(4)
+    for col, split in zip(cols, ("train", "validation", "test")):
+        value = accuracy.get(split)
+        n = (report.get("n_images") or {}).get(split)
+        col.metric(f"{split.capitalize()} accuracy", f"{value:.1%}" if _number(value) else "–", help=f"{n} images", border=True)
+    test = report.get("test") or {}
+    if _number(test.get("macro_f1")):
+        cols[3].metric("Test macro F1", f"{test['macro_f1']:.3f}", border=True)
+    confusion = test.get("confusion")
+    if confusion and confusion.get("labels"):
+        normalise = st.toggle("Show shares of each true class", value=True, key=key("classifier", "normalise"))
+        left, right = st.columns([3, 2])
+        with left:
+            chart(
+                charts.confusion_figure(confusion["labels"], confusion["matrix"], normalise),
+                "Confusion matrix on the held-out test split: rows are the true category, columns the prediction.",
+                "",
+                key=key("classifier", "confusion"),
+            )
+        with right:
+            table = per_class_frame(test)
+            st.dataframe(
+                table,
+                hide_index=True,
+                placeholder="–",  # precision of a class never predicted
+                column_config={c: st.column_config.NumberColumn(c, format="%.3f") for c in ("precision", "recall", "f1")},
+            )
+    excluded = report.get("excluded_labels") or {}
+    if excluded:
+        st.caption(
+            "Not trained on: "
+            + ", ".join(f"{label} ({info.get('count')}: {info.get('reason')})" for label, info in excluded.items())
+        )
+
+
+# formatting -------------------------------------------------------------------------------------------
+def _last_values(metrics: pd.DataFrame) -> dict[str, Any]:
+    """The last logged value of every column (eval rows and loss rows interleave)."""
+    out: dict[str, Any] = {}
+    for column in metrics.columns:
+        values = pd.to_numeric(metrics[column], errors="coerce").dropna()
+        if len(values):
+            out[str(column)] = float(values.iloc[-1])
+    return out
+
+
+def _fmt(value: Any) -> str:
+    if not _number(value) or not math.isfinite(value):
+        return "–"
+    return format_number(value) if abs(value) < 1e-3 and value != 0 else f"{value:.3f}"
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and not pd.isna(value)
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def _updated(unix_s: Any) -> str:
+    if not _number(unix_s):
+        return "no status yet"
+    ago = max(0.0, time.time() - float(unix_s))
+    return f"updated {_duration(ago)} ago" if ago >= 1 else "updated just now"

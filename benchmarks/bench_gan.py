@@ -108,17 +108,14 @@ def plain_loop(ds: PreparedDataset) -> Callable[[int], float]:
 
 def fit_loop(ds: PreparedDataset, jit_compile: bool) -> Callable[[int], float]:
     """`DCGAN.fit` with the cs230 config and no callbacks (the engine's pure step rate); returns `timed(steps) -> seconds`."""
-    import keras
+    import tensorflow as tf
 
     from lookbook.data import pipeline
-    from lookbook.models import gan
+    from lookbook.train.gan_trainer import build_dcgan, configure_tensorflow
 
-    keras.utils.set_random_seed(0)
-    model = gan.DCGAN(
-        gan.build_generator(CS230), gan.build_discriminator(CS230), noise_dim=CS230.noise_dim, update=CS230.update, seed=0
-    )
-    opt = lambda lr: gan.build_optimizer("adam", lr, CS230.beta1, CS230.beta2, CS230.adam_epsilon)  # noqa: E731
-    model.compile(d_optimizer=opt(CS230.d_lr), g_optimizer=opt(CS230.g_lr), jit_compile=jit_compile)
+    config = CS230.replace(jit_compile=jit_compile)
+    configure_tensorflow(config)  # as train_gan does
+    model = build_dcgan(config, n_classes=0, total_g_steps=10_000, strategy=tf.distribute.get_strategy())
     data = pipeline.make_dataset(ds, BATCH, epochs=range(1000), seed=0)
     model.fit(data, epochs=1, steps_per_epoch=2, verbose=0, shuffle=False)  # trace and warm up
 

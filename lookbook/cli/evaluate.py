@@ -70,7 +70,21 @@ def _classifier_report(args: argparse.Namespace, classifier: Any, ds: Any, label
 
     rows, split, missing = report_rows(args.split, classifier.path, ds)
     report = report_on_dataset(classifier, ds, rows, label_column, progress=stderr_progress("classifying"))
-    return {"split": split, "test_records_missing": missing, **report}
+    out = {"split": split, "test_records_missing": missing}
+    if split == "test":
+        # the training run measured its train and validation accuracy too; show them beside this test report
+        out["training_accuracy"] = _training_accuracy(classifier.path)
+    return {**out, **report}
+
+
+def _training_accuracy(classifier_path: Path) -> dict[str, Any] | None:
+    from lookbook.train.classifier_trainer import REPORT_FILE
+
+    path = classifier_path.parent / REPORT_FILE
+    try:
+        return json.loads(path.read_text()).get("accuracy")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return None
 
 
 def report_rows(split: str, classifier_path: Path, ds: Any) -> tuple[np.ndarray | None, str, int]:

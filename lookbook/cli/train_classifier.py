@@ -27,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config field"
     )
+    parser.add_argument("--resume", action="store_true", help=argparse.SUPPRESS)  # refused in run() with a reason
     parser.set_defaults(func=run)
 
 

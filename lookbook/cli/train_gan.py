@@ -33,11 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from lookbook.runs import RunDir
-    from lookbook.train import distribute
     from lookbook.train.gan_trainer import config_for_run, train_gan
 
-    distribute.parse_devices(args.devices)
-    config, preset = config_for_run(args.run, args.preset, args.overrides, resume=args.resume)
+    config, preset = config_for_run(args.run, args.preset, args.overrides, resume=args.resume, devices=args.devices)
     data = args.data
     if data is None:
         if not args.resume:

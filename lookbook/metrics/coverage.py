@@ -53,7 +53,7 @@ def class_coverage(
     expected = set(reference_labels) & set(categories) if reference_labels is not None else set(categories)
     mix = label_mix(labels, categories)
     out = {
-        "n_categories": float(len(confident)),
+        "n_categories": len(confident),
         "coverage": float(len(confident & expected) / len(expected)) if expected else float("nan"),
         "entropy": normalised_entropy(mix),
     }

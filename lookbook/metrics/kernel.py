@@ -6,13 +6,19 @@ import numpy as np
 
 from lookbook.errors import LookbookError
 
+# Up to this many vectors per set, the three kernel matrices are computed once (n^2 floats each) and every subset
+# sums a block of them; above it, each subset computes its own kernels as stylegan3 does (less memory, more time).
+FULL_KERNEL_MAX = 4096
+
+
+def _kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x @ y.T / x.shape[1] + 1.0) ** 3
+
 
 def polynomial_mmd(x: np.ndarray, y: np.ndarray) -> float:
     """Unbiased squared MMD of two equal-size sets (m, d) under k(a, b) = (a.b / d + 1)^3."""
-    m, d = x.shape
-    k_xx = (x @ x.T / d + 1.0) ** 3
-    k_yy = (y @ y.T / d + 1.0) ** 3
-    k_xy = (x @ y.T / d + 1.0) ** 3
+    m = len(x)
+    k_xx, k_yy, k_xy = _kernel(x, x), _kernel(y, y), _kernel(x, y)
     # the unbiased estimator leaves out each point's kernel with itself
     within = (k_xx.sum() - np.trace(k_xx) + k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
     return float(within - 2.0 * k_xy.sum() / (m * m))
@@ -23,7 +29,7 @@ def kernel_distance(
 ) -> tuple[float, float]:
     """(mean, std) of the unbiased polynomial MMD^2 over `n_subsets` random subsets of `subset_size` from each set.
 
-    Same estimator as stylegan3's `metrics/kernel_inception_distance.py`; about 0 (and possibly negative) when
+    The estimator of stylegan3's `metrics/kernel_inception_distance.py`; about 0 (and possibly negative) when
     both sets come from one distribution.
     """
     a, b = np.asarray(features_a, np.float64), np.asarray(features_b, np.float64)
@@ -39,8 +45,26 @@ def kernel_distance(
     if n_subsets < 1:
         raise LookbookError(f"KID needs at least one subset, got {n_subsets}")
     rng = np.random.default_rng(seed)
-    values = [
-        polynomial_mmd(a[rng.choice(len(a), subset_size, replace=False)], b[rng.choice(len(b), subset_size, replace=False)])
-        for _ in range(n_subsets)
+    picks = [
+        (rng.choice(len(a), subset_size, replace=False), rng.choice(len(b), subset_size, replace=False)) for _ in range(n_subsets)
     ]
+    if max(len(a), len(b)) <= FULL_KERNEL_MAX:
+        values = _subset_mmds(a, b, picks)
+    else:
+        values = np.array([polynomial_mmd(a[ia], b[ib]) for ia, ib in picks])
     return float(np.mean(values)), float(np.std(values))
+
+
+def _subset_mmds(a: np.ndarray, b: np.ndarray, picks: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Every subset's MMD^2 from the full kernel matrices: block sums as w^T K w with 0/1 subset indicators w."""
+    m = len(picks[0][0])
+    w_a = np.zeros((len(a), len(picks)))
+    w_b = np.zeros((len(b), len(picks)))
+    for s, (ia, ib) in enumerate(picks):
+        w_a[ia, s] = 1.0
+        w_b[ib, s] = 1.0
+    k_aa, k_bb, k_ab = _kernel(a, a), _kernel(b, b), _kernel(a, b)
+    within_a = (w_a * (k_aa @ w_a)).sum(axis=0) - np.diag(k_aa) @ w_a
+    within_b = (w_b * (k_bb @ w_b)).sum(axis=0) - np.diag(k_bb) @ w_b
+    across = (w_a * (k_ab @ w_b)).sum(axis=0)
+    return (within_a + within_b) / (m * (m - 1)) - 2.0 * across / (m * m)

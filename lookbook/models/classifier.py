@@ -1,4 +1,4 @@
-"""Garment classifier networks: the original dense `ann`, the small conv `cnn`, and the training-only augmenter.
+"""Garment classifier networks: the original dense `ann`, the small conv `cnn`, and their training-only wrappers.
 
 Every network takes float32 images in [-1, 1], ends in a softmax layer named "probabilities", and has a layer
 named "features" right before it (the space FCD and KID are measured in). Only built-in Keras layers are used,
@@ -95,12 +95,57 @@ def build_augmenter(config: ClassifierConfig, seed: int = 0) -> keras.Sequential
     return keras.Sequential(steps, name="augment") if steps else None
 
 
-def build_training_model(model: keras.Model, augmenter: keras.Sequential | None) -> keras.Model:
-    """`model` behind the augmenter: what `fit` trains. The weights are shared, so `model` itself is what gets saved."""
-    if augmenter is None:
-        return model
-    inputs = keras.Input(model.input_shape[1:], name="image")
-    return keras.Model(inputs, model(augmenter(inputs)), name=f"{model.name}_training")
+class TrainingModel(keras.Model):
+    """What `fit` trains: augmentation and mixup in front of the classifier, integer labels made one-hot.
+
+    Training only, never saved: `classifier` inside shares its weights and is what gets saved, so the `.keras`
+    file holds built-in layers only. One-hot targets let the built-in loss smooth labels and let mixup blend them.
+    """
+
+    def __init__(
+        self,
+        classifier: keras.Model,
+        augmenter: keras.Sequential | None,
+        n_classes: int,
+        mixup_alpha: float = 0.0,
+        seed: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name=f"{classifier.name}_training", **kwargs)
+        self.classifier, self.augmenter = classifier, augmenter
+        self.n_classes, self.mixup_alpha = n_classes, mixup_alpha
+        self.mix_seed = keras.random.SeedGenerator(seed)
+
+    def call(self, x: Any, training: bool = False) -> Any:
+        if self.augmenter is not None and training:
+            x = self.augmenter(x, training=True)
+        return self.classifier(x, training=training)
+
+    def train_step(self, data: Any) -> Any:
+        x, y, weight = keras.utils.unpack_x_y_sample_weight(data)
+        y = self._one_hot(y)
+        if self.mixup_alpha > 0:
+            x, y, weight = self._mix(x, y, weight)
+        return super().train_step((x, y) if weight is None else (x, y, weight))
+
+    def test_step(self, data: Any) -> Any:
+        x, y, weight = keras.utils.unpack_x_y_sample_weight(data)
+        y = self._one_hot(y)
+        return super().test_step((x, y) if weight is None else (x, y, weight))
+
+    def _one_hot(self, y: Any) -> Any:
+        return keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(y, (-1,)), "int32"), self.n_classes)
+
+    def _mix(self, x: Any, y: Any, weight: Any) -> tuple[Any, Any, Any]:
+        ops = keras.ops
+        lam = keras.random.beta((ops.shape(x)[0],), self.mixup_alpha, self.mixup_alpha, seed=self.mix_seed)
+        lam = ops.maximum(lam, 1.0 - lam)  # each image stays the larger part of its blend
+        # the batch is already shuffled, so its reverse is a random partner for every image
+        x = lam[:, None, None, None] * x + (1.0 - lam[:, None, None, None]) * ops.flip(x, axis=0)
+        y = lam[:, None] * y + (1.0 - lam[:, None]) * ops.flip(y, axis=0)
+        if weight is not None:
+            weight = lam * weight + (1.0 - lam) * ops.flip(weight, axis=0)
+        return x, y, weight
 
 
 def float32_copy(model: keras.Model, config: ClassifierConfig, image_size_px: int, n_classes: int) -> keras.Model:

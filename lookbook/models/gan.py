@@ -311,7 +311,11 @@ class DCGAN(keras.Model):
         self.g_loss_tracker.update_state(tf.reduce_mean(g_loss_each))
         self._update_ema(step)
         self.step_counter.assign_add(1)
-        return {m.name: m.result() for m in self.metrics}
+        logs = {m.name: m.result() for m in self.metrics}
+        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras reduces multi-worker logs with reduce(MEAN, axis=0), which needs a batch axis
+            logs = {k: tf.reshape(v, [1]) for k, v in logs.items()}
+        return logs
 
     def _apply(self, optimizer: keras.optimizers.Optimizer, grads: list[Any], model: keras.Model) -> None:
         optimizer.apply_gradients(zip(grads, model.trainable_variables))

@@ -28,13 +28,14 @@ class ClassifierConfig(Config):
     convs_per_stage: int = 2  # cnn: 3x3 conv + BatchNorm + ReLU layers per stage
     stem_stride: int = 2  # cnn: stride of the first conv (2 halves the input once more: a 4x cheaper net)
     features_dim: int = 256  # cnn: width of the dense "features" layer after pooling (0 = the pooled conv maps)
-    dropout: float = 0.3  # drop rate before the softmax (and between ann layers), 0..1
+    dropout: float = 0.2  # drop rate before the softmax (and between ann layers), 0..1
     # --- augmentation (training only; the saved model has none) -----------------------------
     augment: bool = True  # apply the random transforms below to training batches
     flip: bool = True  # random left-right flips (garments are near-symmetric; up-down never)
-    shift_frac: float = 0.08  # random translation, as a fraction of the image side
-    zoom_frac: float = 0.1  # random zoom in/out, as a fraction of the image side
-    colour_jitter: float = 0.1  # random brightness/contrast/saturation strength, 0 = off
+    shift_frac: float = 0.1  # random translation, as a fraction of the image side
+    zoom_frac: float = 0.2  # random zoom in/out, as a fraction of the image side
+    colour_jitter: float = 0.2  # random brightness/contrast/saturation strength, 0 = off
+    mixup_alpha: float = 0.0  # mixup: blend image pairs and their labels with Beta(a, a) weights; 0 = off, 0.2-0.4 typical
     # --- optimisation ----------------------------------------------------------------------
     learning_rate: float = 2e-3  # Adam(W) peak learning rate
     schedule: Schedule = "cosine"  # learning-rate decay over `epochs` (cosine to ~0) or constant
@@ -42,8 +43,8 @@ class ClassifierConfig(Config):
     weight_decay: float = 1e-4  # decoupled weight decay (AdamW); 0 = plain Adam
     label_smoothing: float = 0.1  # share of the target mass spread over the other classes, 0..0.5
     batch_size: int = 64  # images per training step
-    epochs: int = 30  # maximum training epochs (early stopping may end sooner)
-    patience_epochs: int = 6  # early stopping: epochs without validation improvement before stopping (0 = never stop early)
+    epochs: int = 35  # maximum training epochs (early stopping may end sooner)
+    patience_epochs: int = 8  # early stopping: epochs without validation improvement before stopping (0 = never stop early)
     monitor: Monitor = "val_loss"  # validation quantity early stopping watches; the best epoch's weights are kept
     max_minutes: float = 0.0  # wall-clock training budget in minutes (0 = none); the best weights so far are kept
     class_weighting: ClassWeighting = "sqrt"  # loss weight per class: none, 1/sqrt(count) or 1/count (normalised to mean 1)
@@ -77,6 +78,7 @@ class ClassifierConfig(Config):
         check(0.0 <= self.shift_frac <= 0.5, f"shift_frac must be in [0, 0.5], got {self.shift_frac}")
         check(0.0 <= self.zoom_frac <= 0.5, f"zoom_frac must be in [0, 0.5], got {self.zoom_frac}")
         check(0.0 <= self.colour_jitter <= 1.0, f"colour_jitter must be in [0, 1], got {self.colour_jitter}")
+        check(self.mixup_alpha >= 0, f"mixup_alpha must be >= 0 (0 = off), got {self.mixup_alpha}")
         check(0.0 < self.learning_rate <= 1.0, f"learning_rate must be in (0, 1], got {self.learning_rate}")
         check(self.warmup_epochs >= 0, f"warmup_epochs must be >= 0, got {self.warmup_epochs}")
         check(self.weight_decay >= 0, f"weight_decay must be >= 0, got {self.weight_decay}")

@@ -176,13 +176,13 @@ def _train(
     dtype = nets.resolve_precision(config.precision)
     model = nets.build_classifier(config, s, len(label_map), dtype=dtype)
     augmenter = nets.build_augmenter(config, seed=config.seed)
-    trainer = nets.build_training_model(model, augmenter)
+    trainer = nets.TrainingModel(model, augmenter, len(label_map), config.mixup_alpha, seed=config.seed)
     batch_size = min(config.batch_size, len(splits["train"]))
     steps = steps_per_epoch(len(splits["train"]), batch_size)
     trainer.compile(
         optimizer=_optimizer(config, steps),
-        loss=_loss(len(label_map), config.label_smoothing),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
+        metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
     )
     # the pipeline reads labels from the "category" column; a view swaps in the configured label column
     view = _relabelled(ds, labels) if config.label_column != "category" else ds
@@ -361,18 +361,6 @@ def _optimizer(config: ClassifierConfig, steps: int) -> Any:
     if config.weight_decay > 0:
         return keras.optimizers.AdamW(learning_rate=lr, weight_decay=config.weight_decay)
     return keras.optimizers.Adam(learning_rate=lr)
-
-
-def _loss(n_classes: int, label_smoothing: float) -> Any:
-    if label_smoothing == 0:
-        return keras.losses.SparseCategoricalCrossentropy()
-
-    def smoothed_crossentropy(y_true: Any, y_pred: Any) -> Any:
-        # Keras' sparse loss has no label smoothing; the dense one does
-        one_hot = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32"), n_classes)
-        return keras.losses.categorical_crossentropy(one_hot, y_pred, label_smoothing=label_smoothing)
-
-    return smoothed_crossentropy
 
 
 class _BestWeights(keras.callbacks.Callback):

@@ -75,18 +75,17 @@ def replica_count(strategy: Any) -> int:
     return int(strategy.num_replicas_in_sync)
 
 
-def is_chief(strategy: Any = None) -> bool:
-    """Whether this process writes the run folder: always, except for non-chief multi-worker tasks."""
-    config = os.environ.get("TF_CONFIG")
-    if not config or strategy is None or type(strategy).__name__ != "MultiWorkerMirroredStrategy":
+def is_chief(devices: Any = 1) -> bool:
+    """Whether this process writes the run folder: always, except for non-chief multi-worker tasks (from TF_CONFIG)."""
+    if parse_devices(devices) != MULTIWORKER:
         return True
     try:
-        parsed = json.loads(config)
+        parsed = json.loads(os.environ.get("TF_CONFIG") or "{}")
     except json.JSONDecodeError:
         raise LookbookError("TF_CONFIG is not valid JSON") from None
     task = parsed.get("task", {})
     kind, index = task.get("type"), int(task.get("index", 0))
-    if kind == "chief":
+    if kind in (None, "chief"):
         return True
     has_chief = bool(parsed.get("cluster", {}).get("chief"))
     return kind == "worker" and index == 0 and not has_chief

@@ -27,7 +27,7 @@ EVAL_REAL_IMAGES = 2000  # real images kept in memory for the periodic quality e
 
 
 def config_for_run(
-    run: str | Path, preset: str | None = None, overrides: Sequence[str] = (), resume: bool = False
+    run: str | Path, preset: str | None = None, overrides: Sequence[str] = (), resume: bool = False, devices: int | str = 1
 ) -> tuple[GanConfig, str]:
     """(config, preset name) a run trains with: the preset plus `key=value` overrides, or, on resume, the run's own
     config plus overrides that leave the model and the data stream alone."""
@@ -35,7 +35,8 @@ def config_for_run(
     if not resume:
         name = preset or presets.DEFAULT_PRESET
         return presets.gan_preset(name).with_overrides(list(overrides)), name
-    refuse_if_locked(rd)
+    if distribute.is_chief(devices):  # a multi-worker run's other workers read the folder its chief holds
+        refuse_if_locked(rd)
     if not checkpoint.has_checkpoint(rd.path):
         raise LookbookError(f"--resume: {rd.path} has no checkpoint to resume from (start it without --resume)")
     rd.check_kind("gan")
@@ -108,18 +109,100 @@ def train_gan(
     checkpoint (`stopped`); a NaN loss ends it `failed`, keeping the last good checkpoint.
     """
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    # Every input check comes before TensorFlow starts: bad input fails fast, and the CPU can still be split.
+    plan = _plan(config, data, run, resume, devices, log)
+    chief = plan.chief
+    strategy = distribute.make_strategy(plan.devices)
+    replicas = distribute.replica_count(strategy)
+    _check_batch_split(config, replicas)
+    classifier = _eval_classifier(config)
+    rd = plan.run
+    if chief:
+        rd.acquire_lock()
+    status_written = False
+    try:
+        if chief:
+            rd.clear_stop()  # a STOP left from an earlier stop must not end this session at once
+        facts = {
+            "preset": preset,
+            "data": str(plan.ds.root),
+            "categories": plan.label_map,
+            "n_train_images": len(plan.rows),
+            "steps_per_epoch": plan.steps_per_epoch,
+            "devices": str(devices),
+            "replicas": replicas,
+            "lookbook_version": lookbook.__version__,
+        }
+        if chief:
+            rd.write_config("gan", {**config.to_dict(), **facts})
+        session = _build_session(config, plan, strategy, chief, progress, facts)
+        session.status_fields = {
+            "kind": "gan",
+            "preset": preset,
+            "epochs": config.epochs,
+            "total_steps": plan.final_step,
+            "steps_per_epoch": plan.steps_per_epoch,
+        }
+        session.write_status("running")
+        status_written = True
+        if session.start_step < plan.final_step:
+            log(
+                f"{'resuming' if resume else 'training'} {rd.path.name}: {len(plan.rows)} images, "
+                f"{len(plan.label_map)} categories, {plan.steps_per_epoch} steps/epoch, "
+                f"step {session.start_step} -> {plan.final_step} on {replicas} device(s)"
+            )
+            dataset = _dataset(plan, config, session.start_step)
+            callbacks = _callbacks(session, classifier, plan, log)
+            with _stop_signals(session):
+                session.gan.fit(
+                    dataset,
+                    epochs=1,  # one Keras epoch per session: a resume may start mid-epoch (callbacks count real epochs)
+                    steps_per_epoch=plan.final_step - session.start_step,
+                    shuffle=False,
+                    verbose=0,
+                    callbacks=callbacks,
+                )
+        return _finish(session, config, plan.label_map, preset, log)
+    except BaseException as exc:
+        if status_written:
+            with contextlib.suppress(Exception):
+                session.write_status("failed", reason=_reason(exc))
+        raise
+    finally:
+        if chief:
+            rd.release_lock()
+
+
+@dataclasses.dataclass
+class _Plan:
+    """A checked training job: what to train on, for how long, from which checkpoint."""
+
+    run: RunDir
+    ds: PreparedDataset
+    label_map: list[str]
+    rows: np.ndarray
+    steps_per_epoch: int
+    final_step: int
+    devices: int | str
+    chief: bool  # this process writes the run folder (only the chief of a multi-worker run does)
+    ckpt: checkpoint.Checkpoint | None
+
+
+def _plan(
+    config: GanConfig, data: str | Path, run: str | Path, resume: bool, devices: int | str, log: Callable[[str], None]
+) -> _Plan:
+    """Every input check, before TensorFlow starts: bad input fails fast, and the CPU can still be split."""
     requested = distribute.parse_devices(devices)
+    chief = distribute.is_chief(requested)
     config.validate()
     rd = RunDir.at(run)
     rd.check_kind("gan")
-    refuse_if_locked(rd)  # acquire_lock() below settles races; this fails fast, before TensorFlow starts
-    data = Path(data).expanduser().resolve()
-    ds = PreparedDataset.open(data, config.image_size_px)
+    if chief:
+        refuse_if_locked(rd)  # acquire_lock() settles races later; this fails fast
+    ds = PreparedDataset.open(Path(data).expanduser().resolve(), config.image_size_px)
     label_map, rows = training_rows(ds, config)
-    per_step = config.batch_size * config.d_steps
     if isinstance(requested, int):
         _check_batch_split(config, requested)
+    per_step = config.batch_size * config.d_steps
     check(
         len(rows) >= per_step,
         f"batch_size {config.batch_size}{f' x d_steps {config.d_steps}' if config.d_steps > 1 else ''} is larger than "
@@ -137,65 +220,12 @@ def train_gan(
     if resume:
         ckpt = checkpoint.load(rd.path, warn=lambda msg: log(f"warning: {msg}"))
         _check_checkpoint(ckpt, config, label_map, len(rows))
-    elif has_training_output(rd):
+    elif chief and has_training_output(rd):
         raise LookbookError(
             f"{rd.path} already holds a GAN run (state {rd.read_status().get('state')}); "
             "use --resume to continue it or choose a new --run folder"
         )
-
-    strategy = distribute.make_strategy(requested)
-    chief = distribute.is_chief(strategy)
-    replicas = distribute.replica_count(strategy)
-    _check_batch_split(config, replicas)
-    classifier = _eval_classifier(config)
-    if chief:
-        rd.acquire_lock()
-    status_written = False
-    try:
-        rd.clear_stop()  # a STOP left from an earlier stop must not end this session at once
-        facts = {
-            "preset": preset,
-            "data": str(data),
-            "categories": label_map,
-            "n_train_images": len(rows),
-            "steps_per_epoch": steps_per_epoch,
-            "devices": str(devices),
-            "replicas": replicas,
-            "lookbook_version": lookbook.__version__,
-        }
-        if chief:
-            rd.write_config("gan", {**config.to_dict(), **facts})
-        session = _build_session(config, rd, strategy, label_map, steps_per_epoch, final_step, ckpt, chief, progress, facts)
-        status_fields = {"kind": "gan", "preset": preset, "epochs": config.epochs, "total_steps": final_step}
-        session.status_fields = {**status_fields, "steps_per_epoch": steps_per_epoch}
-        session.write_status("running")
-        status_written = True
-        start_epoch, skip = divmod(session.start_step, steps_per_epoch)
-        if session.start_step < final_step:
-            log(
-                f"{'resuming' if resume else 'training'} {rd.path.name}: {len(rows)} images, {len(label_map)} categories, "
-                f"{steps_per_epoch} steps/epoch, step {session.start_step} -> {final_step} on {replicas} device(s)"
-            )
-            dataset = _dataset(ds, config, rows, label_map, start_epoch, final_step, steps_per_epoch, skip)
-            callbacks = _callbacks(session, classifier, ds, rows, log)
-            with _stop_signals(session):
-                session.gan.fit(
-                    dataset,
-                    epochs=1,
-                    steps_per_epoch=final_step - session.start_step,
-                    shuffle=False,
-                    verbose=0,
-                    callbacks=callbacks,
-                )
-        return _finish(session, config, label_map, preset, log)
-    except BaseException as exc:
-        if status_written:
-            with contextlib.suppress(Exception):
-                session.write_status("failed", reason=_reason(exc))
-        raise
-    finally:
-        if chief:
-            rd.release_lock()
+    return _Plan(rd, ds, label_map, rows, steps_per_epoch, final_step, requested, chief, ckpt)
 
 
 def _reason(exc: BaseException) -> str:
@@ -238,65 +268,22 @@ def _check_checkpoint(ckpt: checkpoint.Checkpoint, config: GanConfig, label_map:
 
 def _build_session(
     config: GanConfig,
-    rd: RunDir,
+    plan: _Plan,
     strategy: Any,
-    label_map: list[str],
-    steps_per_epoch: int,
-    final_step: int,
-    ckpt: checkpoint.Checkpoint | None,
     chief: bool,
     progress: Callable[[int, int], None] | None,
     facts: dict[str, Any],
 ) -> Any:
     """Models, optimisers and the callbacks' shared state, restored from `ckpt` when resuming."""
-    import keras
     import tensorflow as tf
 
     from lookbook.models import gan
     from lookbook.train.callbacks import TrainSession
 
-    keras.utils.set_random_seed(config.seed)  # weight init
-    if config.deterministic:
-        tf.config.experimental.enable_op_determinism()
+    rd, ckpt, label_map, steps_per_epoch = plan.run, plan.ckpt, plan.label_map, plan.steps_per_epoch
+    configure_tensorflow(config)
     n_classes = len(label_map) if config.conditional else 0
-    total_g_steps = config.epochs * steps_per_epoch
-    # Several devices: batch norm over the global batch, so N devices train exactly as one would.
-    synchronized = distribute.replica_count(strategy) > 1
-    with strategy.scope():
-        generator = gan.build_generator(config, n_classes, synchronized=synchronized)
-        discriminator = gan.build_discriminator(config, n_classes, synchronized=synchronized)
-        model = gan.DCGAN(
-            generator,
-            discriminator,
-            noise_dim=config.noise_dim,
-            n_classes=n_classes,
-            loss=config.loss,
-            update=config.update,
-            d_steps=config.d_steps,
-            diffaugment=config.diffaugment,
-            label_smoothing=config.label_smoothing,
-            instance_noise_std=config.instance_noise_std,
-            instance_noise_steps=total_g_steps,
-            ema_decay=config.ema_decay,
-            seed=config.seed,
-        )
-        model.compile(
-            d_optimizer=gan.build_optimizer(
-                config.optimizer,
-                _lr(config.d_lr, config.lr_schedule, total_g_steps * config.d_steps),
-                config.beta1,
-                config.beta2,
-                config.adam_epsilon,
-            ),
-            g_optimizer=gan.build_optimizer(
-                config.optimizer,
-                _lr(config.g_lr, config.lr_schedule, total_g_steps),
-                config.beta1,
-                config.beta2,
-                config.adam_epsilon,
-            ),
-            jit_compile=bool(config.jit_compile and distribute.replica_count(strategy) == 1),
-        )
+    model = build_dcgan(config, n_classes, config.epochs * steps_per_epoch, strategy)
     sampler = gan.build_generator(config, n_classes, name="sampler")  # outside the strategy: plain variables to save
     if ckpt is not None:
         checkpoint.restore(model.state_groups(), ckpt.groups)
@@ -317,7 +304,7 @@ def _build_session(
         config=config,
         steps_per_epoch=steps_per_epoch,
         start_step=start_step,
-        final_step=final_step,
+        final_step=plan.final_step,
         images_per_step=config.batch_size * config.d_steps,
         categories=label_map if n_classes else None,
         preview_z=preview_z,
@@ -331,6 +318,54 @@ def _build_session(
         step=start_step,
         last_checkpoint_step=start_step if ckpt else -1,
     )
+
+
+def configure_tensorflow(config: GanConfig) -> None:
+    """Process-wide settings a run needs before its models are built: seeds, determinism, graph rewrites."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(config.seed)  # weight init
+    if config.deterministic:
+        tf.config.experimental.enable_op_determinism()
+    # Grappler's remapper trips over Conv2D + BiasAdd + LeakyReLU under a GradientTape (it logs "remapper failed"
+    # and skips the pass); switching it off silences that, at no measured speed cost (benchmarks/bench_gan.py).
+    tf.config.optimizer.set_experimental_options({"remapping": False})
+
+
+def build_dcgan(config: GanConfig, n_classes: int, total_g_steps: int, strategy: Any) -> Any:
+    """The compiled DCGAN of `config`, its variables placed by `strategy`."""
+    from lookbook.models import gan
+
+    def optimizer(lr: float, steps: int) -> Any:
+        return gan.build_optimizer(
+            config.optimizer, _lr(lr, config.lr_schedule, steps), config.beta1, config.beta2, config.adam_epsilon
+        )
+
+    replicas = distribute.replica_count(strategy)
+    synchronized = replicas > 1  # batch norm over the global batch, so N devices train exactly as one would
+    with strategy.scope():
+        model = gan.DCGAN(
+            gan.build_generator(config, n_classes, synchronized=synchronized),
+            gan.build_discriminator(config, n_classes, synchronized=synchronized),
+            noise_dim=config.noise_dim,
+            n_classes=n_classes,
+            loss=config.loss,
+            update=config.update,
+            d_steps=config.d_steps,
+            diffaugment=config.diffaugment,
+            label_smoothing=config.label_smoothing,
+            instance_noise_std=config.instance_noise_std,
+            instance_noise_steps=total_g_steps,
+            ema_decay=config.ema_decay,
+            seed=config.seed,
+        )
+        model.compile(
+            d_optimizer=optimizer(config.d_lr, total_g_steps * config.d_steps),
+            g_optimizer=optimizer(config.g_lr, total_g_steps),
+            jit_compile=bool(config.jit_compile and replicas == 1),  # XLA cannot hold the cross-device reduction
+        )
+    return model
 
 
 def preview_latents(config: GanConfig, n_classes: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -356,27 +391,19 @@ def _lr(base: float, schedule: str, steps: int) -> Any:
     return base
 
 
-def _dataset(
-    ds: PreparedDataset,
-    config: GanConfig,
-    rows: np.ndarray,
-    label_map: list[str],
-    start_epoch: int,
-    final_step: int,
-    steps_per_epoch: int,
-    skip: int,
-) -> Any:
-    """Batches from `start_epoch` on (each epoch in its seeded order), minus the `skip` already trained."""
+def _dataset(plan: _Plan, config: GanConfig, start_step: int) -> Any:
+    """Batches from `start_step` on: each epoch in its seeded order, the part of an epoch already trained skipped."""
     import tensorflow as tf
 
     from lookbook.data import pipeline
 
-    last_epoch = -(-final_step // steps_per_epoch)
+    start_epoch, skip = divmod(start_step, plan.steps_per_epoch)
+    last_epoch = -(-plan.final_step // plan.steps_per_epoch)
     data = pipeline.make_dataset(
-        ds,
+        plan.ds,
         config.batch_size * config.d_steps,
-        indices=rows,
-        label_map=label_map if config.conditional else None,
+        indices=plan.rows,
+        label_map=plan.label_map if config.conditional else None,
         epochs=range(start_epoch, last_epoch),
         seed=config.seed,
     )
@@ -388,15 +415,15 @@ def _dataset(
     return data.with_options(options)
 
 
-def _callbacks(session: Any, classifier: Any, ds: PreparedDataset, rows: np.ndarray, log: Callable[[str], None]) -> list[Any]:
+def _callbacks(session: Any, classifier: Any, plan: _Plan, log: Callable[[str], None]) -> list[Any]:
     from lookbook.train import callbacks as cb
 
     # order matters: the NaN guard first (the others skip a failed step), progress last (it reports what they did)
     items: list[Any] = [cb.NanGuard(session), cb.MetricsLogger(session), cb.StopWatcher(session), cb.SampleGrid(session)]
     if classifier is not None:
-        pick = np.sort(np.random.default_rng(session.config.seed).permutation(rows)[:EVAL_REAL_IMAGES])
-        labels = ds.index["category"].to_numpy()[pick].tolist()
-        items.append(cb.Evaluator(session, classifier, np.asarray(ds.images[pick]), labels, log))
+        pick = np.sort(np.random.default_rng(session.config.seed).permutation(plan.rows)[:EVAL_REAL_IMAGES])
+        labels = plan.ds.index["category"].to_numpy()[pick].tolist()
+        items.append(cb.Evaluator(session, classifier, np.asarray(plan.ds.images[pick]), labels, log))
     items += [cb.Checkpointer(session), cb.ProgressReporter(session)]
     return items
 

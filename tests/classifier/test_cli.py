@@ -56,6 +56,7 @@ def test_eval_reports_on_the_held_out_split(trained):
     report = json.loads((run / "report.json").read_text())
     assert out["split"] == "test" and out["n_images"] == report["n_images"]["test"] == 9
     assert out["accuracy"] == pytest.approx(report["accuracy"]["test"])
+    assert out["training_accuracy"] == report["accuracy"]
     assert {row["category"] for row in out["per_class"]} <= {"jeans", "sports_shoes", "tshirt"}
     matrix = np.array(out["confusion"]["matrix"])
     assert matrix.sum() == 9 and np.trace(matrix) == round(out["accuracy"] * 9)
@@ -114,6 +115,7 @@ def test_train_bad_inputs_are_one_line_errors(tiny_dataset, tmp_path):
         (["--data", str(tiny_dataset.root), "--set", "epochs=0"], "epochs must be at least 1"),
         (["--data", str(tiny_dataset.root), "--set", "colour=1"], "unknown setting 'colour'"),
         (["--data", str(single.root), "--set", "epochs=1"], "needs two or more"),
+        (["--data", str(tiny_dataset.root), "--resume"], "classifier runs do not resume"),
     ]
     for args, message in cases:
         proc = lookbook("train", "classifier", "--run", str(tmp_path / "run"), *args)

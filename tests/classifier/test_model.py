@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lookbook.models.artifacts import load_classifier, save_model
-from lookbook.models.classifier import FEATURES_LAYER, build_augmenter, build_classifier, build_training_model, float32_copy
+from lookbook.models.classifier import FEATURES_LAYER, TrainingModel, build_augmenter, build_classifier, float32_copy
 from lookbook.train.classifier_config import preset_config
 
 
@@ -35,10 +35,17 @@ def test_augmenter_changes_training_batches_only():
 
 
 def test_saved_model_loads_in_safe_mode_without_augmentation(tmp_path):
+    import keras
+
     cfg = preset_config("cnn").with_overrides(["conv_widths=4,8", "features_dim=8"])
     model = build_classifier(cfg, 32, 3)
-    trainer = build_training_model(model, build_augmenter(cfg))
-    assert [layer.name for layer in trainer.layers][1:] == ["augment", model.name]  # augmenter in front, weights shared
+    before = [w.copy() for w in model.get_weights()]
+    trainer = TrainingModel(model, build_augmenter(cfg), 3, mixup_alpha=0.4)
+    trainer.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1))
+    rng = np.random.default_rng(0)
+    trainer.fit(rng.uniform(-1, 1, (16, 32, 32, 3)).astype("float32"), rng.integers(0, 3, 16), batch_size=8, verbose=0)
+    # the training wrapper shares the classifier's weights: training it trained the model that gets saved
+    assert any(not np.allclose(a, b) for a, b in zip(before, model.get_weights()))
     path = save_model(model, tmp_path / "classifier.keras", {"kind": "classifier", "categories": ["a", "b", "c"], "config": {}})
     handle = load_classifier(tmp_path)
     assert handle.path == path and handle.categories == ["a", "b", "c"] and handle.image_size_px == 32
@@ -65,3 +72,16 @@ def test_mixed_precision_model_gets_a_float32_twin():
     assert all(w.dtype == "float32" for w in twin.weights)
     x = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
     np.testing.assert_allclose(np.asarray(twin(x)), np.asarray(mixed(x)), atol=0.05)
+
+
+def test_mixup_blends_images_and_labels_with_the_larger_share_kept():
+    cfg = preset_config("cnn").with_overrides(["conv_widths=4,8", "features_dim=8"])
+    trainer = TrainingModel(build_classifier(cfg, 8, 3), None, 3, mixup_alpha=0.4, seed=1)
+    x = np.stack([np.full((8, 8, 3), v, np.float32) for v in (-1.0, 0.0, 1.0, 0.5)])
+    y = trainer._one_hot(np.array([0, 1, 2, 0]))
+    mx, my, mw = (np.asarray(t) for t in trainer._mix(x, y, np.ones(4, np.float32)))
+    assert np.allclose(my.sum(axis=1), 1.0) and (my.max(axis=1) >= 0.5).all()
+    # image 1 (class 1) is blended with its partner in the reversed batch, image 2 (class 2), by the same share
+    share = my[1, 1]
+    assert share >= 0.5 and np.isclose(my[1, 2], 1 - share)
+    assert np.allclose(mx[1], share * x[1] + (1 - share) * x[2]) and np.allclose(mw, 1.0)

@@ -22,9 +22,9 @@ def fpid_run(fixtures_dir, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("real")
     ds = build_dataset(root / "fpid", [SourceSpec("fpid", str(fixtures_dir / "fpid"))], 32, max_per_source=900, workers=1)
-    cfg = preset_config("cnn").with_overrides(
-        ["conv_widths=16,32,64", "features_dim=64", "epochs=6", "min_images_per_class=25", "precision=mixed_bfloat16"]
-    )
+    # a small, lightly augmented net: a few CPU seconds of training must already show learning
+    small = ["conv_widths=16,32,64", "features_dim=64", "epochs=8", "shift_frac=0.05", "zoom_frac=0.05", "colour_jitter=0"]
+    cfg = preset_config("cnn").with_overrides([*small, "min_images_per_class=25", "precision=mixed_bfloat16"])
     train_classifier(cfg, ds.root, root / "run")
     return ds, root / "run"
 
@@ -53,7 +53,7 @@ def test_quality_baselines_rank_real_above_blur_above_noise(fpid_run):
     assert base["real_vs_real"]["kid"] < base["blurred_vs_real"]["kid"] < base["noise_vs_real"]["kid"]
     assert abs(base["real_vs_real"]["kid"]) < 3 * max(out["metrics"]["kid_std"], 1e-3) + 0.02
     assert base["real_vs_real"]["mix_tv"] < 0.15 < base["noise_vs_real"]["mix_tv"]
-    assert base["real_vs_real"]["coverage"] > base["noise_vs_real"]["coverage"]
+    assert base["real_vs_real"]["entropy"] > 2 * base["noise_vs_real"]["entropy"]
 
 
 def test_report_on_consumer_photos_counts_labels_it_does_not_know(fpid_run, fixtures_dir, tmp_path):

@@ -71,8 +71,9 @@ def test_smoke_two_steps_modern_conditional(tiny_data, tmp_path):
 def test_smoke_quick_unconditional_and_nothing_left_to_resume(tiny_data, tmp_path, capsys):
     run = tmp_path / "run"
     proc = run_cli(
-        "train", "gan", "--data", tiny_data, "--run", run, *TINY_QUICK, "--set", "epochs=2", "--set", "log_every_steps=1"
-    )
+        "train", "gan", "--data", tiny_data, "--run", run, *TINY_QUICK,
+        "--set", "conditional=false", "--set", "epochs=2", "--set", "log_every_steps=1",
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert_finished_run(run, steps=4, epochs=2, conditional=False)
     assert [r["step"] for r in metrics_rows(run)] == [1, 2, 3, 4]
@@ -303,6 +304,46 @@ def test_two_logical_devices_match_one_device(tiny_data, tmp_path):
         apart = sum(np.linalg.norm(b - a) for a, b in zip(c1.groups[group], c2.groups[group]))
         assert moved > 0 and apart < 0.02 * moved, (group, apart, moved)
     assert json.loads((runs["2"] / "config.json").read_text())["replicas"] == 2
+
+
+def _free_ports(n: int) -> list[int]:
+    import socket
+
+    socks = [socket.socket() for _ in range(n)]
+    for sock in socks:
+        sock.bind(("localhost", 0))
+    ports = [sock.getsockname()[1] for sock in socks]
+    for sock in socks:
+        sock.close()
+    return ports
+
+
+@pytest.mark.slow
+def test_multiworker_two_processes_match_one_device(tiny_data, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.gan.conftest import ROOT, cli_env
+
+    common = [*TINY_QUICK, "--set", "conditional=false", "--set", "epochs=2", "--set", "log_every_steps=1"]
+    common += ["--set", "deterministic=true"]
+    single = tmp_path / "single"
+    assert run_cli("train", "gan", "--data", tiny_data, "--run", single, *common).returncode == 0
+    cluster = {"worker": [f"localhost:{p}" for p in _free_ports(2)]}
+    shared = tmp_path / "multi"  # both workers get the same folder; only the chief (worker 0) writes it
+    procs = []
+    for index in range(2):
+        env = {**cli_env(), "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})}
+        cmd = [sys.executable, "-m", "lookbook", "train", "gan", "--data", str(tiny_data), "--run", str(shared), *common]
+        procs.append(subprocess.Popen([*cmd, "--devices", "multiworker"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True))
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert procs[0].returncode == 0, errors[0][-2000:]
+    assert "on 2 device(s)" in errors[0] and status(shared)["state"] == "finished"
+    one, two = metrics_rows(single), metrics_rows(shared)
+    assert [r["step"] for r in one] == [r["step"] for r in two] == [1, 2, 3, 4]
+    for r1, r2 in zip(one, two):
+        for key in LOSSES:
+            assert r2[key] == pytest.approx(r1[key], rel=1e-4, abs=1e-5), (r1["step"], key)
 
 
 def _tiny_classifier(path: Path, categories: list[str]) -> Path:

@@ -78,3 +78,13 @@ def test_kid_rejects_a_subset_larger_than_the_sets():
     a = np.zeros((10, 3))
     with pytest.raises(LookbookError, match=r"subset size \(20\) is larger"):
         kernel_distance(a, a, subset_size=20)
+
+
+def test_kid_block_sums_match_per_subset_kernels(monkeypatch):
+    from lookbook.metrics import kernel
+
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(120, 6)), rng.normal(loc=0.2, size=(90, 6))
+    fast = kernel_distance(a, b, subset_size=50, n_subsets=7, seed=2)
+    monkeypatch.setattr(kernel, "FULL_KERNEL_MAX", 0)
+    assert kernel_distance(a, b, subset_size=50, n_subsets=7, seed=2) == pytest.approx(fast, rel=1e-9)

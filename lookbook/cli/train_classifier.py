@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from lookbook.train.classifier_config import PRESETS
+    from lookbook.train.classifier_config import DEFAULT_PRESET, PRESETS
 
     parser = subparsers.add_parser(
         "classifier",
@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--run", type=Path, required=True, help="run folder to write (config, status, metrics, split, model, report)"
     )
-    parser.add_argument("--preset", choices=sorted(PRESETS), default="cnn", help="recipe to start from (default cnn)")
+    parser.add_argument(
+        "--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET, help=f"recipe to start from (default {DEFAULT_PRESET})"
+    )
     parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config field"
     )

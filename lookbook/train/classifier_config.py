@@ -117,6 +117,9 @@ PRESETS: dict[str, ClassifierConfig] = {
 }
 
 
+DEFAULT_PRESET = "cnn"
+
+
 def preset_config(name: str) -> ClassifierConfig:
     """The config of a named preset (`ann` or `cnn`)."""
     if name not in PRESETS:

@@ -148,7 +148,7 @@ class ClassifierHandle:
         import keras
 
         if self._features is None:
-            self._features = keras.Model(self.model.inputs, self.model.get_layer("features").output)
+            self._features = keras.Model(self.model.inputs[0], self.model.get_layer("features").output)
         x = self._check(images_uint8)
         return np.concatenate(
             [np.asarray(self._features(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]

@@ -1,11 +1,12 @@
 """GAN training speed and memory: DCGAN.fit vs a plain GradientTape loop, whole-epoch overhead, peak RSS on 40k images.
 
-Run by hand (takes ~10 minutes on 2 cores; the machine should be otherwise idle for clean numbers):
+Run by hand (about 12 minutes on 2 cores; the machine should be otherwise idle for clean numbers):
     python benchmarks/bench_gan.py [--steps 16] [--rss-images 40000] [--xla] [--skip-rss]
 
 Figures, each with a ratio against a baseline measured in the same run:
-1. images/s of the cs230 architecture (64 px, batch 64) through `DCGAN.fit` vs the TF DCGAN tutorial's plain
-   `tf.GradientTape` + `tf.function` step over the same layers and the same input pipeline (target: ratio >= 1);
+1. images/s of the cs230 architecture (64 px, batch 64) through `DCGAN.fit` (float32, and bfloat16 mixed precision)
+   vs the TF DCGAN tutorial's plain `tf.GradientTape` + `tf.function` step over the same layers and the same input
+   pipeline (target: ratio >= 1);
 2. a whole epoch of `train_gan` (metrics log, TensorBoard, sample grid, checkpoint, status, progress) vs the pure
    fit step time of as many steps (target: overhead <= 10%);
 3. peak RSS of `python -m lookbook train gan --preset cs230` on a 64 px dataset of 40k images (target: < 4 GB), and
@@ -106,14 +107,14 @@ def plain_loop(ds: PreparedDataset) -> Callable[[int], float]:
     return timed
 
 
-def fit_loop(ds: PreparedDataset, jit_compile: bool) -> Callable[[int], float]:
+def fit_loop(ds: PreparedDataset, jit_compile: bool = False, mixed_precision: bool = False) -> Callable[[int], float]:
     """`DCGAN.fit` with the cs230 config and no callbacks (the engine's pure step rate); returns `timed(steps) -> seconds`."""
     import tensorflow as tf
 
     from lookbook.data import pipeline
     from lookbook.train.gan_trainer import build_dcgan, configure_tensorflow
 
-    config = CS230.replace(jit_compile=jit_compile)
+    config = CS230.replace(jit_compile=jit_compile, mixed_precision=mixed_precision)
     configure_tensorflow(config)  # as train_gan does
     model = build_dcgan(config, n_classes=0, total_g_steps=10_000, strategy=tf.distribute.get_strategy())
     data = pipeline.make_dataset(ds, BATCH, epochs=range(1000), seed=0)
@@ -127,7 +128,7 @@ def fit_loop(ds: PreparedDataset, jit_compile: bool) -> Callable[[int], float]:
     return timed
 
 
-def epoch_seconds(ds: PreparedDataset, run: Path) -> tuple[float, int]:
+def epoch_seconds(ds: PreparedDataset, run: Path) -> tuple[float, int]:  # float32, as the pure fit it is compared to
     """Wall time of the second epoch of a real `train_gan` run (steps + one round of epoch-end side effects)."""
     from lookbook.train.gan_trainer import train_gan
 
@@ -161,7 +162,8 @@ def peak_rss_mb(args: list[str]) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=16, help="timed steps per measurement (one epoch of the speed dataset)")
+    parser.add_argument("--steps", type=int, default=16, help="timed steps per speed measurement")
+    parser.add_argument("--epoch-steps", type=int, default=64, help="steps per epoch of the whole-epoch measurement")
     parser.add_argument("--rss-images", type=int, default=40_000)
     parser.add_argument("--rss-steps", type=int, default=20, help="cs230 steps in the memory run")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds; the best of each is kept")
@@ -171,9 +173,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench_gan_") as tmp:
         tmp = Path(tmp)
-        ds = synthetic_dataset(tmp / "speed", args.steps * BATCH)
+        ds = synthetic_dataset(tmp / "speed", args.epoch_steps * BATCH)
         print(f"cs230 architecture, 64 px, batch {BATCH}, best of {args.rounds} rounds of {args.steps} steps", flush=True)
-        loops = {"plain": plain_loop(ds), "fit": fit_loop(ds, jit_compile=False)}
+        loops = {"plain": plain_loop(ds), "fit": fit_loop(ds), "bf16": fit_loop(ds, mixed_precision=True)}
         if args.xla:
             loops["xla"] = fit_loop(ds, jit_compile=True)
         best = dict.fromkeys(loops, float("inf"))
@@ -182,10 +184,15 @@ def main() -> None:
                 best[name] = min(best[name], timed(args.steps))
         rate = {name: args.steps * BATCH / seconds for name, seconds in best.items()}
         base = rate["plain"]
-        print(f"plain GradientTape + tf.function loop : {base:7.1f} images/s (baseline)", flush=True)
-        print(f"DCGAN.fit                             : {rate['fit']:7.1f} images/s  ratio {rate['fit'] / base:.2f}x", flush=True)
-        if args.xla:
-            print(f"DCGAN.fit, jit_compile=True (XLA)     : {rate['xla']:7.1f} images/s  ratio {rate['xla'] / base:.2f}x")
+        labels = {
+            "fit": "DCGAN.fit (float32)",
+            "bf16": "DCGAN.fit, mixed_precision=true (bf16)",
+            "xla": "DCGAN.fit, jit_compile=true (XLA)",
+        }
+        print(f"{'plain GradientTape + tf.function loop':40s}: {base:6.1f} images/s (baseline)", flush=True)
+        for name, label in labels.items():
+            if name in rate:
+                print(f"{label:40s}: {rate[name]:6.1f} images/s  ratio {rate[name] / base:.2f}x", flush=True)
         fit = rate["fit"]
         seconds, steps = epoch_seconds(ds, tmp / "run")
         pure = steps * BATCH / fit

@@ -8,7 +8,8 @@ each replica takes its rows: a resumed or multi-device run sees exactly the nois
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import keras
@@ -25,6 +26,17 @@ _NOISE_D, _NOISE_G, _AUGMENT, _INSTANCE = 0, 100, 1000, 2000
 
 def _init(std: float) -> keras.initializers.Initializer:
     return keras.initializers.RandomNormal(mean=0.0, stddev=std)
+
+
+@contextlib.contextmanager
+def compute_dtype(mixed: bool) -> Iterator[None]:
+    """Layers built inside compute in bfloat16 with float32 weights when `mixed` (Keras mixed precision)."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16" if mixed else "float32")
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
 
 
 def generator_widths(cfg: Any) -> list[int]:
@@ -62,8 +74,15 @@ def build_generator(cfg: Any, n_classes: int = 0, name: str = "generator", synch
         )(h)
         h = _norm_relu(h, cfg, f"up{i}", synchronized)
     out = layers.Conv2DTranspose(
-        3, cfg.kernel_size_px, strides=2, padding="same", activation="tanh", kernel_initializer=init, name="to_rgb"
-    )(h)
+        3,
+        cfg.kernel_size_px,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        kernel_initializer=init,
+        name="to_rgb",
+        dtype="float32",
+    )(h)  # float32 out (also under mixed precision): images, losses and augmentation stay exact
     return keras.Model(inputs if n_classes else noise, out, name=name)
 
 
@@ -109,25 +128,28 @@ def build_discriminator(cfg: Any, n_classes: int = 0, synchronized: bool = False
         if cfg.d_dropout:
             h = layers.Dropout(cfg.d_dropout, name=f"down{i + 1}_dropout")(h)
     features = layers.Flatten(name="features")(h)
-    logit = dense(1, kernel_initializer=init, name="logit")(features)
+    logit = dense(1, kernel_initializer=init, name="logit", dtype="float32")(features)  # float32 logits for the losses
     if n_classes and cfg.d_conditioning == "projection":
         # projection discriminator (Miyato & Koyama 2018): logit + <embed(y), features>
-        embedded = layers.Embedding(n_classes, features.shape[-1], name="label_projection")(label)
-        logit = layers.Add(name="logit_plus_projection")([logit, layers.Dot(axes=1, name="projection")([embedded, features])])
+        embedded = layers.Embedding(n_classes, features.shape[-1], name="label_projection", dtype="float32")(label)
+        projection = layers.Dot(axes=1, name="projection", dtype="float32")([embedded, features])
+        logit = layers.Add(name="logit_plus_projection", dtype="float32")([logit, projection])
     return keras.Model(inputs if n_classes else image, logit, name="discriminator")
 
 
 # spectral normalisation ------------------------------------------------------------------------------
 def _spectral_normalize(kernel: Any, u_var: Any, training: Any) -> Any:
-    """`kernel` divided by its largest singular value, estimated by one power iteration from `u_var`."""
-    w = ops.reshape(kernel, (-1, kernel.shape[-1]))
+    """`kernel` divided by its largest singular value, estimated by one power iteration from `u_var`.
+
+    The estimate is made in float32 whatever the compute dtype (bfloat16 power iterations drift)."""
+    w = ops.reshape(ops.cast(kernel, "float32"), (-1, kernel.shape[-1]))
     v = _l2_normalize(ops.matmul(u_var, ops.transpose(w)))
     u = _l2_normalize(ops.matmul(v, w))
     u, v = ops.stop_gradient(u), ops.stop_gradient(v)
     sigma = ops.sum(ops.matmul(v, w) * u)
     if training:
         u_var.assign(u)
-    return kernel / sigma
+    return kernel / ops.cast(sigma, kernel.dtype)
 
 
 def _l2_normalize(x: Any) -> Any:
@@ -136,7 +158,7 @@ def _l2_normalize(x: Any) -> Any:
 
 def _add_u(layer: layers.Layer, units: int) -> None:
     layer.sn_u = layer.add_weight(
-        name="sn_u", shape=(1, units), initializer=keras.initializers.RandomNormal(seed=0), trainable=False
+        name="sn_u", shape=(1, units), initializer=keras.initializers.RandomNormal(seed=0), trainable=False, autocast=False
     )
 
 

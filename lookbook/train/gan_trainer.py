@@ -284,7 +284,9 @@ def _build_session(
     configure_tensorflow(config)
     n_classes = len(label_map) if config.conditional else 0
     model = build_dcgan(config, n_classes, config.epochs * steps_per_epoch, strategy)
-    sampler = gan.build_generator(config, n_classes, name="sampler")  # outside the strategy: plain variables to save
+    # The sampler is built outside the strategy and in float32: plain variables to save, exact inference.
+    with gan.compute_dtype(False):
+        sampler = gan.build_generator(config, n_classes, name="sampler")
     if ckpt is not None:
         checkpoint.restore(model.state_groups(), ckpt.groups)
         preview_z, preview_labels = ckpt.groups["preview"]
@@ -344,7 +346,7 @@ def build_dcgan(config: GanConfig, n_classes: int, total_g_steps: int, strategy:
 
     replicas = distribute.replica_count(strategy)
     synchronized = replicas > 1  # batch norm over the global batch, so N devices train exactly as one would
-    with strategy.scope():
+    with strategy.scope(), gan.compute_dtype(config.mixed_precision):
         model = gan.DCGAN(
             gan.build_generator(config, n_classes, synchronized=synchronized),
             gan.build_discriminator(config, n_classes, synchronized=synchronized),

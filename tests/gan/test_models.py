@@ -217,6 +217,21 @@ def test_train_step_runs_and_counts_steps(changes, n_classes):
     assert any(not np.allclose(a, b) for a, b in zip(g_before, model.generator.trainable_variables))
 
 
+def test_mixed_precision_trains_in_bfloat16_and_exports_float32():
+    cfg = tiny(conditional=True, spectral_norm=True, loss="hinge", ema_decay=0.9, mixed_precision=True)
+    with gan.compute_dtype(True):
+        model = _dcgan(cfg, n_classes=3)
+    assert model.generator.get_layer("up1").compute_dtype == "bfloat16"
+    assert model.generator.output.dtype == "float32" and model.discriminator.output.dtype == "float32"
+    assert all(v.dtype == "float32" for v in model.generator.trainable_variables)
+    history = model.fit(_batches(cfg, 3, 2), epochs=1, verbose=0, shuffle=False)
+    assert all(np.isfinite(history.history[k][-1]) for k in ("d_loss", "g_loss"))
+    sampler = model.export_generator(gan.build_generator(cfg, 3, name="sampler"), recalibrate_batches=2, batch_size=16)
+    assert sampler.get_layer("up1").compute_dtype == "float32"
+    out = np.asarray(sampler([noise(2, 16), np.array([0, 2], np.int32)]))
+    assert out.dtype == np.float32 and np.abs(out).max() <= 1
+
+
 def test_ema_follows_weights_and_export_recalibrates_batch_norm():
     cfg = tiny(ema_decay=0.9)
     model = _dcgan(cfg)

@@ -407,7 +407,7 @@ def format_seconds(seconds: float) -> str:
 
 
 def _current_lr(optimizer: Any) -> float:
-    return float(np.asarray(optimizer.learning_rate))
+    return float(f"{float(np.asarray(optimizer.learning_rate)):.6g}")  # float32 noise trimmed: 2e-4, not 0.000199999994
 
 
 def _flat_numbers(values: dict[str, Any]) -> dict[str, float]:

@@ -127,6 +127,8 @@ def train_gan(
             "data": str(plan.ds.root),
             "categories": plan.label_map,
             "n_train_images": len(plan.rows),
+            # what metrics.jsonl's d_real / d_fake are: mean D(x), D(G(z)) as probabilities (bce) or raw scores (hinge)
+            "d_output": "probability" if config.loss == "bce" else "score",
             "steps_per_epoch": plan.steps_per_epoch,
             "devices": str(devices),
             "replicas": replicas,

@@ -49,6 +49,7 @@ class TrainSession:
     pending_metric_state: list[np.ndarray] | None = None  # tracker sums to restore once fit() has reset them
     step: int = 0
     stop_reason: str | None = None
+    budget_spent: bool = False  # max_minutes reached: the run ends `finished`, not `stopped`
     failure: str | None = None
     last_row: dict[str, Any] = field(default_factory=dict)
     last_checkpoint_step: int = -1
@@ -194,11 +195,16 @@ class MetricsLogger(RunCallback):
 
 
 class StopWatcher(RunCallback):
-    """Ends training (after a checkpoint) when the STOP file appears or a signal handler set a stop reason."""
+    """Ends training (after a checkpoint) when the STOP file appears, a signal handler set a stop reason, or the
+    wall-clock budget (`max_minutes`) is spent."""
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         s = self.session
         self._step(batch)
+        budget_s = s.config.max_minutes * 60.0
+        if budget_s and s.wall_time_s() >= budget_s:
+            s.budget_spent = True
+            self.model.stop_training = True
         if s.stop_reason is None and s.run.stop_requested():
             s.stop_reason = "stop requested (STOP file)"
         if s.stop_reason is not None:

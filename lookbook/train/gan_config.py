@@ -69,6 +69,7 @@ class GanConfig(Config):
     batch_size: int = 64  # real images per discriminator update, summed over all devices (global batch)
     epochs: int = 100  # passes over the training images
     max_steps: int = 0  # stop (finished) after this many generator steps in total; 0 = run all epochs
+    max_minutes: float = 0.0  # stop (finished) after this much training wall time in total, across resumes; 0 = none
 
     # --- small-data tricks (all off = plain DCGAN) --------------------------------------------------------
     diffaugment: tuple[str, ...] = ()  # DiffAugment policy applied to real and fake images: any of color, translation, cutout
@@ -117,6 +118,10 @@ class GanConfig(Config):
         check(self.batch_size >= 2, f"batch_size must be at least 2 (batch norm needs a batch), got {self.batch_size}")
         check(self.epochs >= 1, f"epochs must be at least 1, got {self.epochs}")
         check(self.max_steps >= 0, f"max_steps must be 0 (no limit) or positive, got {self.max_steps}")
+        check(
+            math.isfinite(self.max_minutes) and self.max_minutes >= 0,
+            f"max_minutes must be 0 (no budget) or positive, got {self.max_minutes}",
+        )
         unknown = sorted(set(self.diffaugment) - set(POLICIES))
         check(not unknown, f"diffaugment: unknown policy {', '.join(unknown)} (choose from {', '.join(POLICIES)})")
         check(0 <= self.ema_decay < 1, f"ema_decay must be in [0, 1) (0 = off; 0.999 is typical), got {self.ema_decay}")

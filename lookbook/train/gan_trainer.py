@@ -477,7 +477,7 @@ def _finish(
         return {**summary, "state": "failed", "reason": session.failure, "generator": None}
     if session.last_checkpoint_step != session.step:
         session.save_checkpoint()  # e.g. a resume that had nothing left to train
-    state = "finished" if session.step >= session.final_step else "stopped"
+    state = "finished" if session.step >= session.final_step or session.budget_spent else "stopped"
     path = session.run.path / artifacts.GENERATOR_FILE
     if session.chief:
         meta = {

@@ -83,6 +83,16 @@ def test_smoke_quick_unconditional_and_nothing_left_to_resume(tiny_data, tmp_pat
     assert status(run)["state"] == "finished" and len(metrics_rows(run)) == 4
 
 
+def test_time_budget_ends_the_run_finished(tiny_data, tmp_path):
+    """max_minutes (equal wall-clock comparisons) ends a run `finished` early, with its generator and checkpoint."""
+    run = tmp_path / "run"
+    args = ["train", "gan", "--data", str(tiny_data), "--run", str(run), *TINY_QUICK, "--set", "epochs=1000"]
+    assert main([*args, "--set", "max_minutes=0.00001"]) == 0
+    st = status(run)
+    assert st["state"] == "finished" and 1 <= st["step"] < st["total_steps"] and "reason" not in st
+    assert (run / "generator.keras").is_file() and checkpoint.load(run).step == st["step"]
+
+
 def _args(data, run, *extra):
     return ["train", "gan", "--data", str(data), "--run", str(run), *TINY_QUICK, *extra]
 

@@ -81,5 +81,6 @@ def _draw(
                 draw.text((GAP_PX + 4, y + tile_px // 2 - 16), cat.replace("_", " "), fill=INK, font=font("sans-bold", 15))
                 if classifier is not None:
                     hits = sum(label == cat for label in labels)
-                    draw.text((GAP_PX + 4, y + tile_px // 2 + 4), f"classified as asked {hits}/{len(labels)}", fill=MUTED, font=font("sans", 12))
+                    hit_text = f"classified as asked {hits}/{len(labels)}"
+                    draw.text((GAP_PX + 4, y + tile_px // 2 + 4), hit_text, fill=MUTED, font=font("sans", 12))
     return sheet

@@ -360,14 +360,14 @@ def test_interrupted_run_leaves_only_complete_files_and_reruns(tmp_path, monkeyp
         done.append(1)
         return real(*args)
 
-    monkeypatch.setattr(synth, "render_fpid_product", flaky)
+    monkeypatch.setattr(synth.generation, "render_fpid_product", flaky)
     with pytest.raises(RuntimeError):
         synth.generate(out, 40, seed=2, workers=1, show_progress=False)
     assert json.loads((out / synth.MARKER_FILE).read_text())["state"] == "running"
     assert not (out / "fpid" / "styles.csv").exists()
     for _, anno in _annos(out):  # every JSON written so far is whole
         assert "item1" in anno
-    monkeypatch.setattr(synth, "render_fpid_product", real)
+    monkeypatch.setattr(synth.generation, "render_fpid_product", real)
     progress = []
     summary = synth.generate(out, 40, seed=2, workers=1, progress=lambda d, t: progress.append((d, t)))
     assert "reused" not in summary and progress[-1] == (40, 40)

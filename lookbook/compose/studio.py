@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from lookbook import paths
 from lookbook.compose.templates import Template
 from lookbook.data.taxonomy import display_name
 from lookbook.errors import LookbookError
@@ -24,18 +25,15 @@ from lookbook.models.artifacts import (
     resolve_model_path,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
-
 
 def default_generator_path() -> Path:
-    """`<repo>/checkpoints/generator.keras` (may not exist yet)."""
-    return CHECKPOINTS_DIR / GENERATOR_FILE
+    """The shipped generator, `checkpoints/generator.keras` (or under `$LOOKBOOK_CHECKPOINTS`); may not exist."""
+    return paths.checkpoints_dir() / GENERATOR_FILE
 
 
 def default_classifier_path() -> Path:
-    """`<repo>/checkpoints/classifier.keras` (may not exist yet)."""
-    return CHECKPOINTS_DIR / CLASSIFIER_FILE
+    """The shipped classifier, `checkpoints/classifier.keras` (or under `$LOOKBOOK_CHECKPOINTS`); may not exist."""
+    return paths.checkpoints_dir() / CLASSIFIER_FILE
 
 
 def resolve_checkpoint(path: str | Path | None, kind: str) -> Path:

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lookbook import paths
 from lookbook.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,15 +92,13 @@ def test_bad_arguments_are_one_line_errors(cond_paths, tmp_path, capsys, extra, 
 
 
 def test_missing_files_and_bad_output_are_one_line_errors(cond_paths, tmp_path, capsys, monkeypatch):
-    import lookbook.compose.studio as studio
-
     cases = [
         (["--generator", str(tmp_path / "nope"), "--out", "x.pdf"], "no model at"),
         (["--generator", str(cond_paths[0]), "--classifier", str(cond_paths[1]), "--out", "x.tiff"], "use a .png, .pdf or .zip"),
         (["--manifest", str(tmp_path / "none.json"), "--out", "x.pdf"], "no manifest at"),
         (["--manifest", "m.json", "--seed", "3", "--out", "x.pdf"], "drop --seed"),
     ]
-    monkeypatch.setattr(studio, "CHECKPOINTS_DIR", tmp_path / "empty")  # no default checkpoints
+    monkeypatch.setenv(paths.CHECKPOINTS_ENV, str(tmp_path / "empty"))  # no default checkpoints
     cases.append((["--out", "x.pdf"], "no generator given and no default checkpoint"))
     for args, message in cases:
         assert main(["compose", *args]) == 2

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from lookbook import paths
 from lookbook.data import builtin
+from tests.ui import browser
 
 BUILTIN_TEST_IMAGES = 120  # small enough to make in seconds, big enough for every chart and several gallery pages
 
@@ -47,3 +49,17 @@ def use_workspace(monkeypatch, tmp_path):
         return ws
 
     return use
+
+
+@pytest.fixture()
+def app_url(builtin_workspace, tmp_path):
+    """A real `streamlit run app.py` server over the built-in test workspace, with runs and checkpoints under tmp_path."""
+    browser.skip_without_browser()
+    env = {
+        **os.environ,
+        paths.WORKSPACE_ENV: str(builtin_workspace),
+        paths.RUNS_ENV: str(tmp_path / "runs"),
+        paths.CHECKPOINTS_ENV: str(tmp_path / "checkpoints"),
+    }
+    with browser.serve_app(env, tmp_path / "streamlit.log") as url:
+        yield url

@@ -1,9 +1,8 @@
 """The Lookbook page in a real headless Chromium: compose, reroll one slot, download the page as PNG, take a screenshot.
 
-Reuses the server fixture and helpers of tests/ui/test_browser.py. The models are "lookalikes" built from the built-in
-dataset (a generator that returns real garments of the category asked for, a nearest-neighbour classifier), so the
-page and its screenshot look as they do with trained checkpoints. With LOOKBOOK_SCREENSHOTS=1 the screenshot is also
-copied to docs/screenshots/lookbook.png.
+The models are "lookalikes" built from the built-in dataset (a generator that returns real garments of the category
+asked for, a nearest-neighbour classifier), so the page works as it does with trained checkpoints, fast. Server, browser
+and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in tests/ui/conftest.py.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from lookbook.data.builtin import builtin_dataset_dir
 from lookbook.data.dataset import PreparedDataset
 from lookbook.data.taxonomy import outfit_categories
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, save_model
-from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, VIEWPORT, _save, app_url  # noqa: F401
+from tests.ui.browser import open_app, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -87,52 +86,39 @@ def lookalike_run(builtin_workspace, tmp_path) -> Path:
     return tmp_path / "runs" / RUN_NAME
 
 
-def test_lookbook_in_a_real_browser(lookalike_run, app_url, tmp_path):  # noqa: F811 - the imported fixture
-    from playwright.sync_api import expect, sync_playwright
+def test_lookbook_in_a_real_browser(lookalike_run, app_url, tmp_path):
+    from playwright.sync_api import expect
 
-    expect.set_options(timeout=UI_TIMEOUT_MS)
     n_slots = len(get_template(TEMPLATE).slots)
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(app_url)
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Lookbook").click()
-            expect(page.get_by_role("heading", name="Lookbook", exact=True)).to_be_visible()
-            expect(page.get_by_text("No default checkpoints")).to_be_visible()  # none in this test's checkpoints/
-            page.get_by_label("Outfit template").click()
-            page.get_by_role("option", name=f"{TEMPLATE} ·").click()
-            page.get_by_label("Title").fill("Spring capsule")
-            page.get_by_role("button", name="Compose lookbook").click()
+    with open_app(app_url, accept_downloads=True) as (page, errors):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Lookbook").click()
+        expect(page.get_by_role("heading", name="Lookbook", exact=True)).to_be_visible()
+        expect(page.get_by_text("No default checkpoints")).to_be_visible()  # none in this test's checkpoints/
+        page.get_by_label("Outfit template").click()
+        page.get_by_role("option", name=f"{TEMPLATE} ·").click()
+        page.get_by_label("Title").fill("Spring capsule")
+        page.get_by_role("button", name="Compose lookbook").click()
 
-            reroll_all = page.get_by_role("button", name="Reroll unlocked")
-            expect(reroll_all).to_be_visible()
-            slots = page.locator('[data-testid="stImage"] img')
-            expect(slots.nth(n_slots - 1)).to_be_visible()
-            before = [slots.nth(i).get_attribute("src") for i in range(n_slots)]
-            page.get_by_role("button", name="Reroll", exact=True).nth(1).click()
-            expect(slots.nth(1)).not_to_have_attribute("src", before[1])
-            after = [slots.nth(i).get_attribute("src") for i in range(n_slots)]
-            assert [a == b for a, b in zip(after, before)] == [i != 1 for i in range(n_slots)]
+        reroll_all = page.get_by_role("button", name="Reroll unlocked")
+        expect(reroll_all).to_be_visible()
+        slots = page.locator('[data-testid="stImage"] img')
+        expect(slots.nth(n_slots - 1)).to_be_visible()
+        before = [slots.nth(i).get_attribute("src") for i in range(n_slots)]
+        page.get_by_role("button", name="Reroll", exact=True).nth(1).click()
+        expect(slots.nth(1)).not_to_have_attribute("src", before[1])
+        after = [slots.nth(i).get_attribute("src") for i in range(n_slots)]
+        assert [a == b for a, b in zip(after, before)] == [i != 1 for i in range(n_slots)]
 
-            with page.expect_download() as info:
-                page.get_by_role("button", name="This page (PNG)").click()
-            download = info.value
-            assert download.suggested_filename == "spring-capsule-look-01.png"
-            exported = tmp_path / download.suggested_filename
-            download.save_as(exported)
-            with Image.open(io.BytesIO(exported.read_bytes())) as im:
-                assert im.format == "PNG" and im.size == A4_150_DPI_PX
+        with page.expect_download() as info:
+            page.get_by_role("button", name="This page (PNG)").click()
+        download = info.value
+        assert download.suggested_filename == "spring-capsule-look-01.png"
+        exported = tmp_path / download.suggested_filename
+        download.save_as(exported)
+        with Image.open(io.BytesIO(exported.read_bytes())) as im:
+            assert im.format == "PNG" and im.size == A4_150_DPI_PX
 
-            assert page.locator('[data-testid="stException"]').count() == 0
-            page.set_viewport_size({"width": VIEWPORT["width"], "height": SCREENSHOT_HEIGHT_PX})  # editor and export
-            page.mouse.move(0, 0)  # no tooltip in the picture
-            page.wait_for_timeout(1500)  # images settle before the picture
-            shot = _save(page, tmp_path, "lookbook.png")
-        finally:
-            browser.close()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        shot = save_screenshot(page, tmp_path, "lookbook.png", height_px=SCREENSHOT_HEIGHT_PX)  # editor and export
     assert shot.stat().st_size > 10_000
     assert not errors, errors

@@ -1,7 +1,7 @@
 """The Training page in a real headless Chromium: launch a small GAN run from the form, watch its loss chart appear and
 the run finish, take a screenshot (copied to docs/screenshots/training.png with LOOKBOOK_SCREENSHOTS=1).
 
-The server, browser settings and screenshot helper are those of tests/ui/test_browser.py.
+Server, browser and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in tests/ui/conftest.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from lookbook.train import launcher, presets
 from tests.launcher.conftest import no_leftover_trainers  # noqa: F401 - autouse: no trainer outlives the test
-from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS, VIEWPORT, _save, app_url  # noqa: F401
+from tests.ui.browser import open_app, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,46 +18,33 @@ RUN_TIMEOUT_MS = 300_000  # the trainer starts TensorFlow in a new process; a sh
 EPOCHS = 4  # a few steps: the built-in test dataset holds a couple of hundred garments, at batch 64
 
 
-def test_launch_and_watch_a_run_in_a_real_browser(app_url, tmp_path):  # noqa: F811 - the fixture imported above
-    from playwright.sync_api import expect, sync_playwright
+def test_launch_and_watch_a_run_in_a_real_browser(app_url, tmp_path):
+    from playwright.sync_api import expect
 
-    expect.set_options(timeout=UI_TIMEOUT_MS)
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(app_url)
-            page.wait_for_selector('[data-testid="stAppViewContainer"]')
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Training", exact=True).click()
-            expect(page.get_by_role("heading", name="Training")).to_be_visible()
-            expect(page.get_by_text("No GAN runs yet")).to_be_visible()
+    with open_app(app_url) as (page, errors):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Training", exact=True).click()
+        expect(page.get_by_role("heading", name="Training")).to_be_visible()
+        expect(page.get_by_text("No GAN runs yet")).to_be_visible()
 
-            page.get_by_role("radio", name="quick", exact=True).click()
-            expect(page.get_by_text(presets.PRESET_NOTES["quick"])).to_be_visible()
-            epochs = page.get_by_label("Epochs", exact=True)
-            epochs.fill(str(EPOCHS))
-            epochs.press("Enter")
-            name = page.get_by_label("Run name", exact=True)
-            name.fill("browser-run")
-            name.press("Enter")
-            page.get_by_role("button", name="Launch").click()
+        page.get_by_role("radio", name="quick", exact=True).click()
+        expect(page.get_by_text(presets.PRESET_NOTES["quick"])).to_be_visible()
+        epochs = page.get_by_label("Epochs", exact=True)
+        epochs.fill(str(EPOCHS))
+        epochs.press("Enter")
+        name = page.get_by_label("Run name", exact=True)
+        name.fill("browser-run")
+        name.press("Enter")
+        page.get_by_role("button", name="Launch").click()
 
-            expect(page.get_by_text("Started GAN run browser-run")).to_be_visible()
-            losses = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Losses")
-            expect(losses.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT_MS)  # drawn by the live refresh
-            expect(page.get_by_text(f"epoch {EPOCHS} of {EPOCHS}").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
-            in_use = page.get_by_text("Use this generator in the lookbook").or_(page.get_by_text("In use in the lookbook"))
-            expect(in_use).to_be_visible()
-            expect(page.locator('[data-testid="stImage"] img').first).to_be_visible()
-            assert page.locator('[data-testid="stException"]').count() == 0
-            page.set_viewport_size({"width": VIEWPORT["width"], "height": 2400})  # the whole sample grid too
-            page.wait_for_timeout(1500)  # let Plotly finish laying out before the picture
-            shot = _save(page, tmp_path, "training.png")
-        finally:
-            browser.close()
+        expect(page.get_by_text("Started GAN run browser-run")).to_be_visible()
+        losses = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Losses")
+        expect(losses.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT_MS)  # drawn by the live refresh
+        expect(page.get_by_text(f"epoch {EPOCHS} of {EPOCHS}").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+        in_use = page.get_by_text("Use this generator in the lookbook").or_(page.get_by_text("In use in the lookbook"))
+        expect(in_use).to_be_visible()
+        expect(page.locator('[data-testid="stImage"] img').first).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        shot = save_screenshot(page, tmp_path, "training.png", height_px=2400)  # the whole sample grid too
     run = launcher.list_runs(tmp_path / "runs")  # the runs root app_url gave the server
     assert run["id"].tolist() == ["browser-run"] and run["state"].tolist() == ["finished"]
     assert shot.stat().st_size > 10_000

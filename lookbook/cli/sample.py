@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--classifier", metavar="C", help="classifier run directory or .keras file (optional)")
     p.add_argument("--categories", metavar="A,B", help="comma-separated categories (default: all the generator knows)")
     p.add_argument("--per-row", type=int, default=8, metavar="N", help="images per row (default 8)")
+    p.add_argument("--rows", type=int, default=1, metavar="R", help="rows per category (conditional; default 1)")
     p.add_argument("--seed", type=int, default=0, help="first seed of every row (default 0)")
     p.add_argument("--tile-px", type=int, default=128, metavar="PX", help="shown size of each image (default 128)")
     p.add_argument("--title", default="", help="header text (default: the generator's file name)")
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     generator = load_generator(resolve_checkpoint(args.generator, "generator"))
     classifier = load_classifier(resolve_checkpoint(args.classifier, "classifier")) if args.classifier else None
     categories = [c.strip() for c in args.categories.split(",") if c.strip()] if args.categories else None
-    sheet = category_sheet(generator, categories, args.per_row, args.seed, args.tile_px, classifier, args.title)
+    sheet = category_sheet(generator, categories, args.per_row, args.seed, args.tile_px, classifier, args.title, args.rows)
     buf = io.BytesIO()
     sheet.save(buf, format="PNG", optimize=True)
     atomic.write_bytes(out, buf.getvalue())

@@ -26,61 +26,66 @@ def category_sheet(
     tile_px: int = 128,
     classifier: ClassifierHandle | None = None,
     title: str = "",
+    rows_per_category: int = 1,
 ) -> Image.Image:
     """A sheet of generated garments, upscaled to `tile_px` (Lanczos + light sharpening, said in the header).
 
-    Conditional: one row per category, the same seeds `seed .. seed+per_row-1` in every row, so a column shows what
-    the label alone changes; with a classifier each row says how many of its images are classified as asked.
-    Unconditional: `per_row` rows of `per_row` seeds; with a classifier each tile is captioned with its label.
+    Conditional: `rows_per_category` rows per category, seeds `seed, seed+1, ...` in the same places in every
+    category, so a column shows what the label alone changes; with a classifier each category says how many of its
+    images are classified as asked. Unconditional: `per_row` rows of `per_row` seeds; with a classifier each tile is
+    captioned with its label.
     """
-    if per_row < 1:
-        raise LookbookError(f"per_row must be at least 1, got {per_row}")
-    seeds = list(range(seed, seed + per_row))
+    if per_row < 1 or rows_per_category < 1:
+        raise LookbookError(f"per_row and rows_per_category must be at least 1, got {per_row} and {rows_per_category}")
     if generator.conditional:
         cats = list(categories) if categories else list(generator.categories or [])
-        rows = [(cat, generator.sample(seeds, [cat] * per_row)) for cat in cats]
+        n = per_row * rows_per_category
+        blocks = [(cat, generator.sample(list(range(seed, seed + n)), [cat] * n)) for cat in cats]
     else:
         if categories:
             raise LookbookError("categories need a conditional generator (this one is unconditional)")
-        rows = [("", generator.sample([s + r * per_row for s in seeds])) for r in range(per_row)]
-    return _draw(rows, generator, tile_px, classifier, title)
+        blocks = [("", generator.sample(list(range(seed, seed + per_row * per_row))))]
+    return _draw(blocks, per_row, generator, tile_px, classifier, title)
 
 
 def _draw(
-    rows: list[tuple[str, np.ndarray]],
+    blocks: list[tuple[str, np.ndarray]],
+    per_row: int,
     generator: GeneratorHandle,
     tile_px: int,
     classifier: ClassifierHandle | None,
     title: str,
 ) -> Image.Image:
+    """Lay out each (category, images) block as rows of `per_row` tiles, the category's name and hits on its left."""
     conditional = generator.conditional
     label_w = 190 if conditional else 0
     caption_h = 16 if classifier is not None and not conditional else 0
     header_h = 64
-    per_row = len(rows[0][1]) if rows else 0
-    width = label_w + per_row * (tile_px + GAP_PX) + GAP_PX
-    height = header_h + len(rows) * (tile_px + caption_h + GAP_PX) + GAP_PX
-    sheet = Image.new("RGB", (width, height), PAPER)
+    row_h = tile_px + caption_h + GAP_PX
+    n_rows = sum(-(-len(images) // per_row) for _, images in blocks)
+    sheet = Image.new("RGB", (label_w + per_row * (tile_px + GAP_PX) + GAP_PX, header_h + n_rows * row_h + GAP_PX), PAPER)
     draw = ImageDraw.Draw(sheet)
     size = generator.image_size_px
     note = f"{size} px, shown at {tile_px} px (upscaled: Lanczos + light sharpening)" if tile_px != size else f"{size} px"
     with FREETYPE_LOCK:
         draw.text((GAP_PX + 4, 10), title or generator.path.name, fill=INK, font=font("sans-bold", 18))
         draw.text((GAP_PX + 4, 36), note, fill=MUTED, font=font("sans", 13))
-    for r, (cat, images) in enumerate(rows):
-        y = header_h + r * (tile_px + caption_h + GAP_PX)
+    top = header_h
+    for cat, images in blocks:
         labels, conf = classifier.predict(images) if classifier is not None else ([], np.zeros(0))
-        for c, image in enumerate(images):
-            x = label_w + GAP_PX + c * (tile_px + GAP_PX)
+        for i, image in enumerate(images):
+            x = label_w + GAP_PX + (i % per_row) * (tile_px + GAP_PX)
+            y = top + (i // per_row) * row_h
             sheet.paste(upscale(image, tile_px) if tile_px != size else Image.fromarray(image), (x, y))
             if caption_h:
                 with FREETYPE_LOCK:
-                    draw.text((x, y + tile_px + 1), f"{labels[c]} {conf[c]:.2f}", fill=MUTED, font=font("sans", 11))
+                    draw.text((x, y + tile_px + 1), f"{labels[i]} {conf[i]:.2f}", fill=MUTED, font=font("sans", 11))
         if conditional:
             with FREETYPE_LOCK:
-                draw.text((GAP_PX + 4, y + tile_px // 2 - 16), cat.replace("_", " "), fill=INK, font=font("sans-bold", 15))
+                draw.text((GAP_PX + 4, top + tile_px // 2 - 16), cat.replace("_", " "), fill=INK, font=font("sans-bold", 15))
                 if classifier is not None:
                     hits = sum(label == cat for label in labels)
                     hit_text = f"classified as asked {hits}/{len(labels)}"
-                    draw.text((GAP_PX + 4, y + tile_px // 2 + 4), hit_text, fill=MUTED, font=font("sans", 12))
+                    draw.text((GAP_PX + 4, top + tile_px // 2 + 4), hit_text, fill=MUTED, font=font("sans", 12))
+        top += -(-len(images) // per_row) * row_h
     return sheet

@@ -29,6 +29,21 @@ def test_conditional_sheet_has_one_row_per_category_with_the_same_seeds(cond_pat
     assert out.read_bytes() == again.read_bytes()
 
 
+def test_several_rows_per_category_continue_the_seeds(cond_paths, tmp_path):
+    gen = str(cond_paths[0])
+    out = tmp_path / "grid.png"
+    args = ["sample", "--generator", gen, "--categories", "jeans", "--per-row", "2", "--rows", "2", "--tile-px", "32"]
+    assert main([*args, "--out", str(out)]) == 0
+    sheet = np.asarray(Image.open(out).convert("RGB"))
+    assert sheet.shape == (64 + 2 * 38 + 6, 190 + 2 * 38 + 6, 3)
+    one_row = tmp_path / "row.png"
+    assert main([*args[:-4], "--per-row", "4", "--tile-px", "32", "--out", str(one_row)]) == 0
+    row = np.asarray(Image.open(one_row).convert("RGB"))
+    # seeds 0..3 in one row of four = seeds 0,1 then 2,3 in two rows of two
+    tile = lambda im, r, c: im[64 + r * 38 : 64 + r * 38 + 32, 196 + c * 38 : 196 + c * 38 + 32]  # noqa: E731
+    assert np.array_equal(tile(sheet, 1, 0), tile(row, 0, 2)) and np.array_equal(tile(sheet, 1, 1), tile(row, 0, 3))
+
+
 def test_unconditional_sheet_is_a_captioned_seed_grid(uncond_paths, tmp_path):
     gen, clf = map(str, uncond_paths)
     out = tmp_path / "grid.png"
@@ -41,7 +56,7 @@ def test_unconditional_sheet_is_a_captioned_seed_grid(uncond_paths, tmp_path):
     [
         (["--out", "x.jpg"], "--out must be a .png file"),
         (["--out", "x.png", "--tile-px", "4"], "--tile-px must be between 16 and 1024"),
-        (["--out", "x.png", "--per-row", "0"], "per_row must be at least 1"),
+        (["--out", "x.png", "--per-row", "0"], "per_row and rows_per_category must be at least 1"),
         (["--out", "x.png", "--categories", "ballgown"], "cannot make ballgown"),
     ],
 )

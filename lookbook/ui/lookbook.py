@@ -103,7 +103,7 @@ def _model_pickers():
         where = path_hint(paths.display_path(ckpt))
         if generators and classifiers:
             st.info(
-                f"No default checkpoints in {where} yet (they are being trained). "
+                f"No default checkpoints in {where} (a clone of the project ships them in checkpoints/). "
                 "Pick a training run's generator and classifier below.",
                 icon=":material/info:",
             )
@@ -123,8 +123,8 @@ def _no_models_hint(where: str, have_generator: bool, have_classifier: bool) -> 
     missing = " or ".join(n for n, have in (("generator", have_generator), ("classifier", have_classifier)) if not have)
     runs = paths.runs_dir()
     st.warning(
-        f"No default checkpoints in {where} yet (they are being trained), and no run under {path_hint(runs)} has a "
-        f"{missing} yet. Train one, then pick it here.",
+        f"No default checkpoints in {where} (a clone of the project ships them in checkpoints/), and no run under "
+        f"{path_hint(runs)} has a {missing} yet. Train one, then pick it here.",
         icon=":material/hourglass_top:",
     )
     page_link(TRAINING_PAGE, "Open Training", ":material/model_training:")

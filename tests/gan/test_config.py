@@ -37,10 +37,10 @@ def test_every_preset_is_valid_and_round_trips(name):
     assert presets.PRESET_NOTES[name]
 
 
-def test_modern_switches_on_the_small_data_tricks():
+def test_modern_is_the_measured_small_data_recipe():
     cfg = presets.gan_preset("modern")
-    assert cfg.spectral_norm and cfg.loss == "hinge" and cfg.conditional and cfg.ema_decay > 0
-    assert cfg.diffaugment and set(cfg.diffaugment) <= {"color", "translation", "cutout"}
+    assert cfg.conditional and cfg.d_batch_norm and cfg.loss == "bce" and cfg.ema_decay > 0
+    assert (cfg.g_base_width, cfg.d_base_width, cfg.image_size_px) == (32, 32, 64)
     assert presets.gan_preset("quick").image_size_px == 32
     assert presets.DEFAULT_PRESET in presets.PRESETS
 
@@ -99,7 +99,7 @@ def test_bad_values_are_one_line_errors(assignment, message):
 
 def test_label_smoothing_rejected_with_hinge():
     with pytest.raises(LookbookError, match="bce loss only"):
-        presets.gan_preset("modern").with_overrides(["label_smoothing=0.1"])
+        presets.gan_preset("modern").with_overrides(["loss=hinge", "label_smoothing=0.1"])
 
 
 def _stored_run(tmp_path, cfg: GanConfig, preset: str = "quick"):

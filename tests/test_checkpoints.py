@@ -1,0 +1,58 @@
+"""The shipped default checkpoints: they load in safe mode, fit together, fill every template, and match their model card."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from lookbook.compose import Session, Studio, default_classifier_path, default_generator_path
+from lookbook.compose.templates import templates
+from lookbook.data.taxonomy import outfit_categories
+from lookbook.models.artifacts import file_hash, load_classifier, load_generator
+
+MAX_TOTAL_MB = 40
+# what checkpoints/reproduce.sh sets on top of the preset: data subset, time budget, bookkeeping
+RUN_SETTINGS = {"include_categories", "epochs", "max_minutes", "checkpoint_every_minutes"}
+
+pytestmark = pytest.mark.skipif(
+    not (default_generator_path().is_file() and default_classifier_path().is_file()),
+    reason=f"no default checkpoints under {default_generator_path().parent}",
+)
+
+
+def test_both_load_in_safe_mode_and_share_one_label_map():
+    generator, classifier = load_generator(default_generator_path()), load_classifier(default_classifier_path())
+    assert generator.conditional and generator.image_size_px == classifier.image_size_px == 64
+    assert generator.categories == classifier.categories
+    assert set(generator.categories) <= set(outfit_categories())
+    images = generator.sample([0, 1], ["tshirt", "jeans"])
+    assert images.shape == (2, 64, 64, 3) and images.dtype == np.uint8 and images.std() > 10
+    total_mb = sum(p.stat().st_size for p in default_generator_path().parent.glob("*.keras")) / 2**20
+    assert total_mb <= MAX_TOTAL_MB
+
+
+def test_the_default_generator_is_the_modern_preset_with_run_settings_only():
+    from lookbook.train.gan_trainer import stored_config
+    from lookbook.train.presets import gan_preset
+
+    shipped = stored_config(load_generator(default_generator_path()).meta["config"])
+    assert set(gan_preset("modern").diff(shipped)) <= RUN_SETTINGS
+
+
+def test_a_fresh_clone_composes_every_template_it_can_fill():
+    studio = Studio.open()  # the defaults
+    fillable = studio.compatible(templates())
+    assert {"cs230", "casual", "office", "summer"} <= set(fillable), fillable
+    session = Session.new(studio, template="cs230", pages=2, seed=0)
+    page = session.render(0)
+    assert page.size[0] > 1000 and len(session.lookbook.pages) == 2
+
+
+def test_model_card_names_the_shipped_files_by_hash():
+    card_path = default_generator_path().parent / "README.md"
+    card = card_path.read_text()
+    for path in (default_generator_path(), default_classifier_path()):
+        assert file_hash(path) in card, f"{card_path} does not name {path.name} by its hash {file_hash(path)}"
+    assert re.search(r"python -m lookbook eval --classifier \S+ --data \S+ --generator", card)

@@ -7,7 +7,7 @@ from lookbook.ui import lookbook, lookbook_session, router, state
 router.require_router(__file__)
 lookbook.header()
 state.show_flash()
-session = lookbook_session.current()
+session = lookbook_session.current() or lookbook.first_lookbook()
 if session is None:
     lookbook.start_section()
 else:

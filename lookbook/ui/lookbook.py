@@ -40,6 +40,21 @@ def header() -> None:
     )
 
 
+def first_lookbook():
+    """The user's first visit with the default checkpoints active: compose a lookbook straight away (with progress)."""
+    holder = st.empty()
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        bar = bar or holder.progress(0.0)
+        bar.progress(done / total, text=f"Composing a first lookbook from the default checkpoints: page {done} of {total}…")
+
+    session = ls.first_lookbook(progress)
+    holder.empty()
+    return session
+
+
 # starting: compose or open --------------------------------------------------------------------------------
 def start_section() -> None:
     """Compose a new lookbook (left) or open a saved one (right)."""

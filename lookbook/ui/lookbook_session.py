@@ -27,6 +27,8 @@ LOOKBOOKS_DIR = "lookbooks"  # manifests saved from the app go to <workspace>/lo
 MAX_PAGES = 24  # per compose; a lookbook is a handful of outfits, and each page is generated on the spot
 _SLUG_MAX_CHARS = 60
 SAVE_NAME = "lookbook.save_name"  # the save form's file name widget
+FIRST_VISIT_DONE = "lookbook.first_visit_done"  # the page composed (or chose not to compose) a first lookbook
+FIRST_LOOKBOOK_PAGES = 3
 
 
 # models -----------------------------------------------------------------------------------------------
@@ -104,6 +106,25 @@ def start(session: Session, page: int = 0) -> None:
     st.session_state[state.LOOKBOOK_PAGE] = page
     st.session_state[state.LOOKBOOK_VARIATIONS] = None
     st.session_state.pop(SAVE_NAME, None)  # the save form offers the new lookbook's own title
+
+
+def first_lookbook(progress: Callable[[int, int], None] | None = None) -> Session | None:
+    """On a user's first visit, a lookbook from the shipped default checkpoints (when they are the active models), so
+    the page opens on outfits rather than a form; None on later visits, with other models, or if composing fails."""
+    if st.session_state.get(FIRST_VISIT_DONE):
+        return None
+    st.session_state[FIRST_VISIT_DONE] = True
+    ckpt = paths.checkpoints_dir()
+    defaults = (str(ckpt / GENERATOR_FILE), str(ckpt / CLASSIFIER_FILE))
+    if tuple(str(p) for p in active_models()) != defaults:
+        return None
+    try:
+        names = usable_templates(active_studio())
+        session = compose(names[0], FIRST_LOOKBOOK_PAGES, 0, "First lookbook", progress=progress)
+    except LookbookError:
+        return None  # the start form says what is wrong
+    start(session)
+    return session
 
 
 def compose(template: str, pages: int, seed: int, title: str, progress: Callable[[int, int], None] | None = None) -> Session:

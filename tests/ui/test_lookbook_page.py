@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -121,6 +122,21 @@ def _upload(at: AppTest, name: str, data: bytes) -> None:
 
 
 # starting ---------------------------------------------------------------------------------------------
+def test_with_default_checkpoints_the_first_visit_opens_on_a_composed_lookbook(use_workspace, tmp_path, model_runs):
+    use_workspace(tmp_path / "ws")
+    ckpt = tmp_path / "checkpoints"  # where use_workspace points LOOKBOOK_CHECKPOINTS
+    shutil.copytree(model_runs / "cond", ckpt)
+    at = _page()
+    session = _session(at)
+    assert session.studio.generator.path == ckpt / GENERATOR_FILE
+    assert len(session.pages) == lookbook_session.FIRST_LOOKBOOK_PAGES and session.lookbook.title == "First lookbook"
+    assert len(_tiles(at)) == N_SLOTS and not _errors(at)
+    # only once: after the user closes it, the start form is shown, not another lookbook
+    at.session_state["lookbook.session"] = None
+    at.run()
+    assert at.button(key="lookbook.compose") and not at.session_state["lookbook.session"]
+
+
 def test_without_any_model_the_page_says_what_to_do(use_workspace, tmp_path):
     use_workspace(tmp_path / "ws")
     at = _page()

@@ -48,6 +48,7 @@ RUN_COLUMNS = (
     "epoch",
     "epochs",
     "step",
+    "total_steps",
     "best_metric",
     "best_value",
     "updated",
@@ -475,6 +476,7 @@ def run_summary(run: str | Path) -> dict[str, Any]:
         "epoch": _first(status.get("epoch"), last.get("epoch")),
         "epochs": _first(status.get("epochs"), status.get("total_epochs"), params.get("epochs")),
         "step": _first(status.get("step"), last.get("step")),
+        "total_steps": status.get("total_steps"),  # a GAN run's planned steps (its progress); None for a classifier
     }
     row.update({column: params[key] for key, column in HYPER_COLUMNS.items() if key in params})
     row.update({key: value for key, value in last.items() if _LOSS_RE.search(key) or key.startswith("eval_")})

@@ -26,7 +26,7 @@ DEFAULT_METRICS = {
 }
 # run-table columns shown first, in this order (the rest follow as list_runs gives them)
 TABLE_FIRST = ["id", "kind", "preset", "state", "progress", "epoch", "epochs", "step"]
-TABLE_HIDDEN = {"path", "reason"}
+TABLE_HIDDEN = {"path", "reason", "total_steps"}
 
 __all__ = ["TABS", "apply_pending", "compare_section", "header", "run_section"]
 
@@ -123,6 +123,15 @@ def compare_section() -> None:
     _settings_diff(chosen, paths_by_id)
 
 
+def _progress(table: pd.DataFrame) -> pd.Series:
+    """Share of a run done: steps over planned steps where the run says (the epoch counter is the epoch in progress, so
+    epoch / epochs reads 100% during the last one), else epochs; a finished run is done (a time budget ends it early)."""
+    number = lambda column: pd.to_numeric(table.get(column, pd.Series(index=table.index)), errors="coerce")  # noqa: E731
+    total = number("total_steps")
+    done = (number("step") / total).where(total > 0, number("epoch") / number("epochs"))
+    return done.mask(table["state"] == "finished", 1.0).clip(0, 1)
+
+
 def _runs_table(runs: pd.DataFrame) -> None:
     table = runs.copy()
     for column in table.columns:
@@ -133,8 +142,7 @@ def _runs_table(runs: pd.DataFrame) -> None:
             and values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all()
         ):
             table[column] = pd.to_numeric(table[column], errors="coerce")  # None -> NaN: an empty cell, not "None"
-    epochs = pd.to_numeric(table["epochs"], errors="coerce")
-    table["progress"] = (pd.to_numeric(table["epoch"], errors="coerce") / epochs).clip(0, 1)
+    table["progress"] = _progress(table)
     order = [c for c in TABLE_FIRST if c in table] + [c for c in table if c not in TABLE_FIRST and c not in TABLE_HIDDEN]
     config: dict[str, Any] = {
         "progress": st.column_config.ProgressColumn("progress", format="percent", min_value=0, max_value=1),

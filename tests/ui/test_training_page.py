@@ -238,6 +238,21 @@ def test_discriminator_figure_marks_where_d_cannot_tell():
     assert hinge.layout.shapes[0].y0 == 0.0 and hinge.layout.yaxis.range is None
 
 
+def test_runs_table_progress_counts_steps_not_the_epoch_in_progress():
+    from lookbook.ui.training import _progress
+
+    table = pd.DataFrame(
+        {
+            "state": ["running", "finished", "running", "stopped"],
+            "epoch": [2, 10, 3, 4],  # the epoch in progress (1-based)
+            "epochs": [2, 10, 35, 8],
+            "step": [72, 500, 100, 40],
+            "total_steps": [140, 700, None, None],  # a classifier run has none
+        }
+    )
+    assert _progress(table).tolist() == pytest.approx([72 / 140, 1.0, 3 / 35, 0.5])  # a time budget ends a run early
+
+
 def test_epoch_progress_and_eval_columns():
     rows = [*_gan_rows(6), {"epoch": 2, "step": 6, "eval_fcd": 12.5, "eval_recognisability": 0.4, "eval_time_s": 1.0}]
     metrics = viz.with_epoch_progress(pd.DataFrame(rows), steps_per_epoch=3)

@@ -71,6 +71,8 @@ def test_one_click_builtin_dataset(use_workspace, tmp_path, monkeypatch):
     assert not _errors(at)
     root = builtin_dataset_dir(ws)
     assert (root / "index.parquet").is_file() and (root / "images_64.npy").is_file()
+    assert (root / "images_32.npy").is_file()  # the 32 px `quick` preset trains at its own size
+    assert np.load(root / "images_32.npy", mmap_mode="r").shape[0] == len(stats.read_index(root))
     assert any("built-in dataset is ready" in s.value for s in at.success)
     assert at.sidebar.selectbox(key="app.dataset_choice").value == str(root.resolve())
     assert "Use the built-in dataset" not in [b.label for b in at.button]  # already active

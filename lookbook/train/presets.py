@@ -94,14 +94,16 @@ MODERN = GanConfig(
 # A recognisable result on the built-in dataset in a few minutes on 2 cores (tuned by looking at sample grids of
 # `data synth` + `data prepare --size 32`): 32 px; conditional, because one row per category makes the garment
 # types appear far sooner than an unconditional model finds them; batch norm in D (the DCGAN paper's D), which gave
-# cleaner single-garment silhouettes than keras-io's plain D; widths 64 (sharper than 32 at the same wall time);
-# EMA 0.995 (with recomputed batch-norm statistics) removes the step-to-step checkerboard jitter of a young G;
-# one forward pass per step.
+# cleaner single-garment silhouettes than keras-io's plain D; widths 32 and 30 epochs: on the app's built-in dataset
+# (4,506 garments) this took 2.7 minutes and drew a distinct silhouette per category row (tops, trousers, belts,
+# bags), where widths 64 for 10 epochs (2.2 minutes) still drew the same blob in every row; EMA 0.995 (with
+# recomputed batch-norm statistics) removes the step-to-step checkerboard jitter of a young G; one forward pass per
+# step.
 QUICK = GanConfig(
     image_size_px=32,
     noise_dim=64,
-    g_base_width=64,
-    d_base_width=64,
+    g_base_width=32,
+    d_base_width=32,
     kernel_size_px=4,
     d_batch_norm=True,
     conditional=True,
@@ -111,7 +113,7 @@ QUICK = GanConfig(
     beta1=0.5,
     update="simultaneous",
     batch_size=64,
-    epochs=10,
+    epochs=30,
     ema_decay=0.995,
     log_every_steps=20,
     checkpoint_every_minutes=2.0,

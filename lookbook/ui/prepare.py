@@ -10,6 +10,7 @@ from lookbook import paths
 from lookbook.data.builtin import ensure_builtin
 from lookbook.data.dataset import IMAGE_SIZES_PX
 from lookbook.errors import LookbookError
+from lookbook.train.presets import QUICK
 from lookbook.ui import state
 from lookbook.ui.widgets import StageProgress
 
@@ -78,16 +79,13 @@ def run_prepare(sources: list[dict[str, Any]], name: str, image_size_px: int, ma
     st.rerun()
 
 
-QUICK_SIZE_PX = 32
-
-
 def run_builtin() -> None:
     """Generate and prepare the built-in dataset with a progress bar, then make it active and rerun."""
     bar = StageProgress("Generating and preparing the built-in dataset")
     try:
         ds = ensure_builtin(paths.workspace_dir(), progress=bar)
-        # a 32 px cache too, so the 32 px `quick` preset trains at its own size (the images are decoded again, ~1 s/1k)
-        ensure_builtin(paths.workspace_dir(), image_size_px=QUICK_SIZE_PX, progress=bar)
+        # the `quick` preset's size too, so it trains at its own size (the images are decoded again, ~1 s per 1k)
+        ensure_builtin(paths.workspace_dir(), image_size_px=QUICK.image_size_px, progress=bar)
     except LookbookError as exc:
         st.error(str(exc), icon=":material/error:")
         return

@@ -11,6 +11,7 @@ import pandas as pd
 
 from lookbook.data.dataset import PreparedDataset
 from lookbook.errors import LookbookError
+from lookbook.metrics.calibration import expected_calibration_error
 from lookbook.metrics.embedding import Progress, embed
 from lookbook.models.artifacts import ClassifierHandle
 
@@ -68,9 +69,17 @@ def classification_report(
     ]
     # a class never predicted has precision 0 for the averages (as sklearn's zero_division=0)
     f1_avg = np.nan_to_num(f1[present])
+    calibration = {}
+    if confidences is not None:
+        conf = np.asarray(confidences, float)
+        calibration = {
+            "mean_confidence": float(conf.mean()),
+            "calibration_error": expected_calibration_error(conf, t_idx == p_idx),
+        }
     return {
         "n_images": n,
         "accuracy": float(hits.sum() / n),
+        **calibration,
         "balanced_accuracy": float(np.mean(recall[present])),
         "macro_f1": float(np.mean(f1_avg)),
         "weighted_f1": float(np.average(f1_avg, weights=support[present])),

@@ -14,7 +14,7 @@ from lookbook.models.artifacts import ClassifierHandle
 
 Progress = Callable[[int, int], None]
 
-# one compiled two-output model per loaded classifier (keyed weakly, so unloading a model frees it)
+# compiled two-output models per loaded classifier and test-time-flip setting (keyed weakly: unloading a model frees them)
 _EMBEDDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -57,8 +57,8 @@ def _embedder(classifier: ClassifierHandle) -> Any:
     import keras
     import tensorflow as tf
 
-    model = classifier.model
-    fn = _EMBEDDERS.get(model)
+    model, flip = classifier.model, classifier.test_time_flip
+    fn = _EMBEDDERS.setdefault(model, {}).get(flip)
     if fn is None:
         both = keras.Model(model.inputs[0], [model.get_layer("features").output, model.outputs[0]])
 
@@ -67,9 +67,11 @@ def _embedder(classifier: ClassifierHandle) -> Any:
         def fn(x_uint8):
             x = tf.cast(x_uint8, tf.float32) / 127.5 - 1.0
             features, probs = both(x, training=False)
-            return tf.cast(features, tf.float32), tf.cast(probs, tf.float32)
+            # the features (FCD/KID space) are the image's own; only the probabilities see the mirror image
+            mirrored = tf.cast(model(tf.reverse(x, axis=[2]), training=False), tf.float32) if flip else None
+            return tf.cast(features, tf.float32), tf.cast(probs, tf.float32), mirrored
 
-        _EMBEDDERS[model] = fn
+        _EMBEDDERS[model][flip] = fn
     return fn
 
 
@@ -98,9 +100,9 @@ def embed(
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
         batch = images_uint8[start:stop] if rows is None else images_uint8[np.asarray(rows[start:stop], np.int64)]
-        f, p = fn(_pad(np.ascontiguousarray(batch), batch_size))
+        f, p, m = fn(_pad(np.ascontiguousarray(batch), batch_size))
         feats.append(f.numpy()[: stop - start])
-        probs.append(p.numpy()[: stop - start])
+        probs.append(classifier.finish(p.numpy()[: stop - start], None if m is None else m.numpy()[: stop - start]))
         if progress:
             progress(stop, n)
     if not feats:

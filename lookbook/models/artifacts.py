@@ -129,13 +129,34 @@ class ClassifierHandle:
     meta: dict[str, Any] = field(default_factory=dict)
     _features: Any = None
 
+    @property
+    def test_time_flip(self) -> bool:
+        """Whether predictions average each image with its mirror image (the run's `test_time_flip` setting)."""
+        return bool(self.meta.get("config", {}).get("test_time_flip", False))
+
     def probabilities(self, images_uint8: np.ndarray, batch_size: int = 256) -> np.ndarray:
         """Softmax probabilities (n, n_categories) for uint8 images (n, S, S, 3)."""
         x = self._check(images_uint8)
         return np.concatenate(
-            [np.asarray(self.model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+            [self._probabilities(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
             or [np.zeros((0, len(self.categories)), np.float32)]
         )
+
+    @property
+    def temperature(self) -> float:
+        """Softmax temperature fitted on validation images at training time (1 = none; see metrics.calibration)."""
+        return float(self.meta.get("temperature", 1.0))
+
+    def finish(self, probs: np.ndarray, mirrored: np.ndarray | None = None) -> np.ndarray:
+        """The network's softmax made final: averaged with the mirror image's (test-time flip), then temperature-scaled."""
+        if mirrored is not None:
+            probs = (probs + mirrored) / 2.0
+        return apply_temperature(probs, self.temperature)
+
+    def _probabilities(self, x: np.ndarray) -> np.ndarray:
+        probs = np.asarray(self.model(x, training=False))
+        mirrored = np.asarray(self.model(x[:, :, ::-1], training=False)) if self.test_time_flip else None
+        return self.finish(probs, mirrored)
 
     def predict(self, images_uint8: np.ndarray) -> tuple[list[str], np.ndarray]:
         """(labels, confidences): the most likely category of each image and its probability."""
@@ -161,6 +182,15 @@ class ClassifierHandle:
                 f"classifier expects uint8 images (n, {s}, {s}, 3), got {images_uint8.dtype} {images_uint8.shape}"
             )
         return images_uint8.astype(np.float32) / 127.5 - 1.0
+
+
+def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(logits / T) from softmax(logits): p^(1/T), renormalised; T = 1 returns the input unchanged."""
+    if temperature == 1.0 or len(probabilities) == 0:
+        return probabilities
+    logp = np.log(np.clip(probabilities, 1e-12, 1.0)) / temperature
+    q = np.exp(logp - logp.max(axis=1, keepdims=True))
+    return (q / q.sum(axis=1, keepdims=True)).astype(np.float32)
 
 
 def to_uint8(images: np.ndarray) -> np.ndarray:

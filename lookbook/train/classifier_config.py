@@ -36,6 +36,8 @@ class ClassifierConfig(Config):
     zoom_frac: float = 0.2  # random zoom in/out, as a fraction of the image side
     colour_jitter: float = 0.2  # random brightness/contrast/saturation strength, 0 = off
     mixup_alpha: float = 0.0  # mixup: blend image pairs and their labels with Beta(a, a) weights; 0 = off, 0.2-0.4 typical
+    test_time_flip: bool = False  # predict by averaging each image with its mirror image (2x inference cost)
+    calibrate: bool = True  # fit a softmax temperature on the validation split so confidences match accuracy
     # --- optimisation ----------------------------------------------------------------------
     learning_rate: float = 2e-3  # Adam(W) peak learning rate
     schedule: Schedule = "cosine"  # learning-rate decay over `epochs` (cosine to ~0) or constant

@@ -25,10 +25,18 @@ from lookbook import atomic
 from lookbook.data.dataset import PreparedDataset
 from lookbook.data.pipeline import make_dataset, steps_per_epoch
 from lookbook.errors import LookbookError
+from lookbook.metrics.calibration import fit_temperature, negative_log_likelihood
 from lookbook.metrics.classification import dataset_labels, report_on_dataset
+from lookbook.metrics.embedding import embed
 from lookbook.metrics.serialisation import to_jsonable
 from lookbook.models import classifier as nets
-from lookbook.models.artifacts import CLASSIFIER_FILE, ClassifierHandle, resolve_model_path, save_model
+from lookbook.models.artifacts import (
+    CLASSIFIER_FILE,
+    ClassifierHandle,
+    apply_temperature,
+    resolve_model_path,
+    save_model,
+)
 from lookbook.runs import RunDir
 from lookbook.train.classifier_config import ClassifierConfig
 
@@ -242,7 +250,11 @@ def _train(
         },
     }
     handle = ClassifierHandle(model=final, path=path, image_size_px=s, categories=label_map, meta=meta)
+    # the handle reads its temperature from `meta`: fitted on raw validation probabilities, then used by the report
+    meta["calibration"] = _calibrate(handle, ds, splits["validation"], labels, lookup, config)
+    meta["temperature"] = meta["calibration"]["temperature"]
     report = _report(handle, ds, splits, config, label_map, excluded, best, logger)
+    report["calibration"] = meta["calibration"]
     meta["test_accuracy"] = report["accuracy"]["test"]
     save_model(final, path, meta)
     atomic.write_json(rd.path / REPORT_FILE, to_jsonable(report))
@@ -269,6 +281,29 @@ def _train(
         stopped_by=logger.stopped_by,
     )
     return summary
+
+
+def _calibrate(
+    handle: ClassifierHandle,
+    ds: PreparedDataset,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    lookup: dict[str, int],
+    config: ClassifierConfig,
+) -> dict[str, Any]:
+    """The softmax temperature fitted on the validation rows, with the NLL before and after (T = 1 when off or no rows)."""
+    if not config.calibrate or len(rows) == 0:
+        return {"temperature": 1.0, "fitted_on": None}
+    probs = embed(handle, ds.images, rows=rows).probabilities
+    ids = np.array([lookup[str(labels[r])] for r in rows])
+    t = fit_temperature(probs, ids)
+    return {
+        "temperature": t,
+        "fitted_on": "validation",
+        "n_images": len(rows),
+        "nll_before": negative_log_likelihood(probs, ids),
+        "nll_after": negative_log_likelihood(apply_temperature(probs, t), ids),
+    }
 
 
 def _report(

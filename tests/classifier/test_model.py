@@ -85,3 +85,24 @@ def test_mixup_blends_images_and_labels_with_the_larger_share_kept():
     share = my[1, 1]
     assert share >= 0.5 and np.isclose(my[1, 2], 1 - share)
     assert np.allclose(mx[1], share * x[1] + (1 - share) * x[2]) and np.allclose(mw, 1.0)
+
+
+def test_test_time_flip_averages_an_image_with_its_mirror():
+    from pathlib import Path
+
+    from lookbook.models.artifacts import ClassifierHandle
+
+    cfg = preset_config("cnn").with_overrides(["conv_widths=4,8", "features_dim=8", "test_time_flip=true"])
+    model = build_classifier(cfg, 16, 3)
+    meta = {"config": cfg.to_dict()}
+    handle = ClassifierHandle(model=model, path=Path("memory"), image_size_px=16, categories=["a", "b", "c"], meta=meta)
+    images = np.random.default_rng(0).integers(0, 256, (4, 16, 16, 3), dtype=np.uint8)
+    x = images.astype("float32") / 127.5 - 1.0
+    plain, mirrored = np.asarray(model(x, training=False)), np.asarray(model(x[:, :, ::-1], training=False))
+    assert handle.test_time_flip and not np.allclose(plain, mirrored)
+    np.testing.assert_allclose(handle.probabilities(images), (plain + mirrored) / 2, atol=1e-5)
+    # a mirrored image gets the same prediction as the original
+    np.testing.assert_allclose(handle.probabilities(images[:, :, ::-1].copy()), handle.probabilities(images), atol=1e-5)
+    # runs saved before the setting existed predict from the image alone
+    handle.meta = {"config": {}}
+    np.testing.assert_allclose(handle.probabilities(images), plain, atol=1e-5)

@@ -51,9 +51,15 @@ def test_trainer_writes_the_run_and_learns(tmp_path):
     # report.json agrees with the saved model on the saved test split
     split = load_split(run.path)
     test_rows = np.flatnonzero(ds.index["record_id"].isin(split["test"]))
-    labels, _ = handle.predict(np.asarray(ds.images[test_rows]))
+    labels, confidences = handle.predict(np.asarray(ds.images[test_rows]))
     truth = ds.index["category"].to_numpy()[test_rows]
     assert np.mean(np.array(labels) == truth) == pytest.approx(report["accuracy"]["test"])
+    # a temperature was fitted on the validation split, is saved with the model and used by every prediction
+    calibration = report["calibration"]
+    assert calibration["fitted_on"] == "validation" and calibration["n_images"] == report["n_images"]["validation"]
+    assert handle.temperature == handle.meta["temperature"] == calibration["temperature"] > 0
+    assert calibration["nll_after"] <= calibration["nll_before"] + 1e-9
+    assert report["test"]["mean_confidence"] == pytest.approx(float(np.mean(confidences)), abs=1e-4)
 
 
 def test_article_type_labels_and_rare_classes(tmp_path):

@@ -114,8 +114,10 @@ PRESETS: dict[str, ClassifierConfig] = {
         precision="float32",
         epochs=30,
     ),
-    # The strong default: a small BatchNorm conv net with augmentation, AdamW, cosine decay, label smoothing.
-    "cnn": ClassifierConfig(),
+    # The strong default: a small BatchNorm conv net with augmentation, AdamW, cosine decay, label smoothing, predicting
+    # from each image and its mirror. Full-resolution stem and 60 epochs: on the FPID fixtures at 64 px the stride-2 stem
+    # (4x cheaper) stopped at 84.6% validation accuracy after 35 epochs, this one reached 87.2% (about 35 min on 2 cores).
+    "cnn": ClassifierConfig(stem_stride=1, epochs=60, patience_epochs=15, test_time_flip=True),
 }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, save_model
 
-TINY_CNN = ["conv_widths=4,8", "features_dim=8", "convs_per_stage=1", "batch_size=16"]
+TINY_CNN = ["conv_widths=4,8", "features_dim=8", "convs_per_stage=1", "stem_stride=2", "batch_size=16"]
 
 
 def save_tiny_generator(folder: Path, image_size_px: int = 32, noise_dim: int = 8, categories: list[str] | None = None) -> Path:

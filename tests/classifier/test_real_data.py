@@ -23,7 +23,15 @@ def fpid_run(fixtures_dir, tmp_path_factory):
     root = tmp_path_factory.mktemp("real")
     ds = build_dataset(root / "fpid", [SourceSpec("fpid", str(fixtures_dir / "fpid"))], 32, max_per_source=900, workers=1)
     # a small, lightly augmented net: a few CPU seconds of training must already show learning
-    small = ["conv_widths=16,32,64", "features_dim=64", "epochs=8", "shift_frac=0.05", "zoom_frac=0.05", "colour_jitter=0"]
+    small = [
+        "conv_widths=16,32,64",
+        "features_dim=64",
+        "stem_stride=2",
+        "epochs=8",
+        "shift_frac=0.05",
+        "zoom_frac=0.05",
+        "colour_jitter=0",
+    ]
     cfg = preset_config("cnn").with_overrides([*small, "min_images_per_class=25", "precision=mixed_bfloat16"])
     train_classifier(cfg, ds.root, root / "run")
     return ds, root / "run"

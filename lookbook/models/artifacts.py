@@ -155,7 +155,7 @@ class ClassifierHandle:
 
     def _probabilities(self, x: np.ndarray) -> np.ndarray:
         probs = np.asarray(self.model(x, training=False))
-        mirrored = np.asarray(self.model(x[:, :, ::-1], training=False)) if self.test_time_flip else None
+        mirrored = np.asarray(self.model(np.ascontiguousarray(x[:, :, ::-1]), training=False)) if self.test_time_flip else None
         return self.finish(probs, mirrored)
 
     def predict(self, images_uint8: np.ndarray) -> tuple[list[str], np.ndarray]:

@@ -443,6 +443,13 @@ def _report(report: dict[str, Any]) -> None:
     test = report.get("test") or {}
     if _number(test.get("macro_f1")):
         cols[3].metric("Test macro F1", f"{test['macro_f1']:.3f}", border=True)
+    calibration = report.get("calibration") or {}
+    if calibration.get("fitted_on") and _number(test.get("mean_confidence")) and _number(test.get("accuracy")):
+        st.caption(
+            f"Confidences calibrated on {calibration.get('n_images')} validation images (temperature "
+            f"{calibration['temperature']:.2f}): on the test split the mean confidence is {test['mean_confidence']:.1%} "
+            f"for an accuracy of {test['accuracy']:.1%} (calibration error {test.get('calibration_error', 0):.1%})."
+        )
     confusion = test.get("confusion")
     if confusion and confusion.get("labels"):
         normalise = st.toggle("Show shares of each true class", value=True, key=key("classifier", "normalise"))

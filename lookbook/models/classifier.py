@@ -95,11 +95,32 @@ def build_augmenter(config: ClassifierConfig, seed: int = 0) -> keras.Sequential
     return keras.Sequential(steps, name="augment") if steps else None
 
 
+OUTLIER_LOSS_WEIGHT = 0.5  # weight of the outlier-exposure term (Hendrycks et al. 2019 use 0.5)
+
+
+def outlier_images(n: int, size: int, seed: Any) -> Any:
+    """`n` images in [-1, 1] that are no garment: half smooth random colour fields, half pixel noise of random strength."""
+    ops = keras.ops
+    smooth = 0.0
+    for cells in (2, 4, 8, 16):  # sum of upsampled random grids: blobs and gradients at several scales
+        grid = keras.random.normal((n, cells, cells, 3), seed=seed)
+        smooth = smooth + ops.image.resize(grid, (size, size), interpolation="bilinear") / cells**0.5
+    smooth = ops.tanh(smooth * keras.random.uniform((n, 1, 1, 1), 0.3, 1.5, seed=seed))
+    level = keras.random.uniform((n, 1, 1, 1), -0.5, 0.5, seed=seed)
+    strength = keras.random.uniform((n, 1, 1, 1), 0.2, 1.0, seed=seed)
+    pixels = ops.clip(level + strength * keras.random.normal((n, size, size, 3), seed=seed), -1.0, 1.0)
+    half = n // 2
+    return ops.concatenate([smooth[:half], pixels[half:]], axis=0)
+
+
 class TrainingModel(keras.Model):
     """What `fit` trains: augmentation and mixup in front of the classifier, integer labels made one-hot.
 
     Training only, never saved: `classifier` inside shares its weights and is what gets saved, so the `.keras`
     file holds built-in layers only. One-hot targets let the built-in loss smooth labels and let mixup blend them.
+    With `n_outliers` > 0, each training batch also carries that many `outlier_images`, whose loss (cross-entropy to
+    the uniform distribution) teaches the network to spread its confidence on what is not a garment; they stay out
+    of the predictions that the labels, the loss and the accuracy see.
     """
 
     def __init__(
@@ -109,17 +130,28 @@ class TrainingModel(keras.Model):
         n_classes: int,
         mixup_alpha: float = 0.0,
         seed: int = 0,
+        n_outliers: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=f"{classifier.name}_training", **kwargs)
         self.classifier, self.augmenter = classifier, augmenter
-        self.n_classes, self.mixup_alpha = n_classes, mixup_alpha
+        self.n_classes, self.mixup_alpha, self.n_outliers = n_classes, mixup_alpha, n_outliers
         self.mix_seed = keras.random.SeedGenerator(seed)
+        self.outlier_seed = keras.random.SeedGenerator(seed + 11)
 
     def call(self, x: Any, training: bool = False) -> Any:
         if self.augmenter is not None and training:
             x = self.augmenter(x, training=True)
-        return self.classifier(x, training=training)
+        if not (training and self.n_outliers):
+            return self.classifier(x, training=training)
+        ops = keras.ops
+        outliers = outlier_images(self.n_outliers, self.classifier.input_shape[1], self.outlier_seed)
+        # one batch through the network, so batch norm sees garments and outliers together (as in the paper)
+        probs = self.classifier(ops.concatenate([x, ops.cast(outliers, x.dtype)], axis=0), training=True)
+        n = ops.shape(x)[0]
+        spread = -ops.mean(ops.log(ops.clip(ops.cast(probs[n:], "float32"), 1e-7, 1.0)), axis=-1)
+        self.add_loss(OUTLIER_LOSS_WEIGHT * ops.mean(spread))
+        return probs[:n]
 
     def train_step(self, data: Any) -> Any:
         x, y, weight = keras.utils.unpack_x_y_sample_weight(data)

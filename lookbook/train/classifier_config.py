@@ -36,6 +36,7 @@ class ClassifierConfig(Config):
     zoom_frac: float = 0.2  # random zoom in/out, as a fraction of the image side
     colour_jitter: float = 0.2  # random brightness/contrast/saturation strength, 0 = off
     mixup_alpha: float = 0.0  # mixup: blend image pairs and their labels with Beta(a, a) weights; 0 = off, 0.2-0.4 typical
+    outlier_share: float = 0.0  # outlier exposure: noise images added to each batch (share of it) with a uniform target
     test_time_flip: bool = False  # predict by averaging each image with its mirror image (2x inference cost)
     calibrate: bool = True  # fit a softmax temperature on the validation split so confidences match accuracy
     # --- optimisation ----------------------------------------------------------------------
@@ -81,6 +82,7 @@ class ClassifierConfig(Config):
         check(0.0 <= self.zoom_frac <= 0.5, f"zoom_frac must be in [0, 0.5], got {self.zoom_frac}")
         check(0.0 <= self.colour_jitter <= 1.0, f"colour_jitter must be in [0, 1], got {self.colour_jitter}")
         check(self.mixup_alpha >= 0, f"mixup_alpha must be >= 0 (0 = off), got {self.mixup_alpha}")
+        check(0.0 <= self.outlier_share <= 1.0, f"outlier_share must be in [0, 1], got {self.outlier_share}")
         check(0.0 < self.learning_rate <= 1.0, f"learning_rate must be in (0, 1], got {self.learning_rate}")
         check(self.warmup_epochs >= 0, f"warmup_epochs must be >= 0, got {self.warmup_epochs}")
         check(self.weight_decay >= 0, f"weight_decay must be >= 0, got {self.weight_decay}")

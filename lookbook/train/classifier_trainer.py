@@ -184,8 +184,9 @@ def _train(
     dtype = nets.resolve_precision(config.precision)
     model = nets.build_classifier(config, s, len(label_map), dtype=dtype)
     augmenter = nets.build_augmenter(config, seed=config.seed)
-    trainer = nets.TrainingModel(model, augmenter, len(label_map), config.mixup_alpha, seed=config.seed)
     batch_size = min(config.batch_size, len(splits["train"]))
+    n_outliers = math.ceil(batch_size * config.outlier_share)
+    trainer = nets.TrainingModel(model, augmenter, len(label_map), config.mixup_alpha, seed=config.seed, n_outliers=n_outliers)
     steps = steps_per_epoch(len(splits["train"]), batch_size)
     trainer.compile(
         optimizer=_optimizer(config, steps),

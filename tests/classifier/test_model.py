@@ -106,3 +106,26 @@ def test_test_time_flip_averages_an_image_with_its_mirror():
     # runs saved before the setting existed predict from the image alone
     handle.meta = {"config": {}}
     np.testing.assert_allclose(handle.probabilities(images), plain, atol=1e-5)
+
+
+def test_outlier_exposure_adds_noise_images_to_the_loss_only():
+    import keras
+
+    from lookbook.models.classifier import outlier_images
+
+    a = np.asarray(outlier_images(6, 64, keras.random.SeedGenerator(0)))
+    b = np.asarray(outlier_images(6, 64, keras.random.SeedGenerator(0)))
+    assert a.shape == (6, 64, 64, 3) and a.min() >= -1 and a.max() <= 1 and np.array_equal(a, b)
+    # the first half is smooth (neighbouring pixels alike), the second half is pixel noise
+    step = lambda x: np.abs(np.diff(x, axis=2)).mean()  # noqa: E731
+    assert step(a[:3]) * 3 < step(a[3:])
+
+    cfg = preset_config("cnn").with_overrides(["conv_widths=4,8", "features_dim=8", "stem_stride=2"])
+    model = build_classifier(cfg, 16, 3)
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
+    exposed = TrainingModel(model, None, 3, n_outliers=4)
+    assert exposed(x, training=True).shape == (8, 3)  # the outliers' predictions are not returned
+    assert len(exposed.losses) == 1 and float(exposed.losses[0]) > 0
+    plain = TrainingModel(model, None, 3)
+    plain(x, training=True)
+    assert not plain.losses

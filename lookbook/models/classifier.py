@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import keras
+import numpy as np
 from keras import layers
 
 from lookbook.train.classifier_config import ClassifierConfig
@@ -149,7 +150,9 @@ class TrainingModel(keras.Model):
         # one batch through the network, so batch norm sees garments and outliers together (as in the paper)
         probs = self.classifier(ops.concatenate([x, ops.cast(outliers, x.dtype)], axis=0), training=True)
         n = ops.shape(x)[0]
-        spread = -ops.mean(ops.log(ops.clip(ops.cast(probs[n:], "float32"), 1e-7, 1.0)), axis=-1)
+        # KL(uniform || p): cross-entropy to the uniform distribution minus its floor log(k), so 0 when fully spread
+        log_p = ops.log(ops.clip(ops.cast(probs[n:], "float32"), 1e-7, 1.0))
+        spread = -ops.mean(log_p, axis=-1) - float(np.log(self.n_classes))
         self.add_loss(OUTLIER_LOSS_WEIGHT * ops.mean(spread))
         return probs[:n]
 

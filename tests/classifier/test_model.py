@@ -126,6 +126,12 @@ def test_outlier_exposure_adds_noise_images_to_the_loss_only():
     exposed = TrainingModel(model, None, 3, n_outliers=4)
     assert exposed(x, training=True).shape == (8, 3)  # the outliers' predictions are not returned
     assert len(exposed.losses) == 1 and float(exposed.losses[0]) > 0
+    # the term is a divergence from the uniform distribution: zero for a network that spreads its confidence evenly
+    flat = build_classifier(cfg, 16, 3)
+    flat.get_layer("probabilities").kernel.assign(np.zeros(flat.get_layer("probabilities").kernel.shape))
+    spread = TrainingModel(flat, None, 3, n_outliers=4)
+    spread(x, training=True)
+    assert abs(float(spread.losses[0])) < 1e-5
     plain = TrainingModel(model, None, 3)
     plain(x, training=True)
     assert not plain.losses

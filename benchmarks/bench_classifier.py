@@ -1,6 +1,6 @@
 """Classifier accuracy on the real fixtures: `cnn` against `ann` (the CS230 original) on the same held-out splits.
 
-Run by hand (it trains six classifiers; about 20-40 CPU-minutes in all):
+Run by hand (it trains six classifiers; about 1.5 hours on 2 cores, most of it the three cnn runs):
 
     python benchmarks/bench_classifier.py [--fixtures ../shared/fixtures] [--work /tmp/lookbook-bench]
                                           [--tasks fpid,folders,article_type] [--set key=value]...

@@ -41,6 +41,26 @@ def test_the_default_generator_is_the_modern_preset_with_run_settings_only():
     assert set(gan_preset("modern").diff(shipped)) <= RUN_SETTINGS
 
 
+def test_the_default_classifier_is_the_cnn_preset_with_run_settings_only():
+    from lookbook.train.classifier_config import ClassifierConfig, preset_config
+
+    classifier = load_classifier(default_classifier_path())
+    shipped = ClassifierConfig.from_dict(classifier.meta["config"])
+    # reproduce.sh trains on 80% of the train part (10% validation, 10% its own test)
+    assert set(preset_config("cnn").diff(shipped)) <= {"test_fraction"}
+    assert classifier.test_time_flip and 0.3 < classifier.temperature < 3.0
+
+
+def test_the_default_classifier_is_not_confident_about_noise():
+    classifier = load_classifier(default_classifier_path())
+    rng = np.random.default_rng(0)
+    uniform = rng.integers(0, 256, (64, 64, 64, 3), dtype=np.uint8)
+    gaussian = np.clip(rng.normal(127.5, 60, (64, 64, 64, 3)), 0, 255).astype(np.uint8)
+    for noise in (uniform, gaussian):
+        _, confidence = classifier.predict(noise)
+        assert np.mean(confidence >= 0.8) < 0.05, confidence
+
+
 def test_a_fresh_clone_composes_every_template_it_can_fill():
     studio = Studio.open()  # the defaults
     fillable = studio.compatible(templates())

@@ -103,7 +103,8 @@ def main() -> int:
     print(f"  ratio in-process eval / feature extraction: x{inproc_s / features_s:.2f}")
     print(f"  ratio CLI / feature extraction: x{cli_s / features_s:.2f}")
     m, b = out["metrics"], out["baselines"]
-    print(f"  untrained generator: FCD {m['fcd']:.2f}, KID {m['kid']:.4f}, recognisability {m['recognisability']:.3f}")
+    which = "generator" if args.generator else "untrained generator"
+    print(f"  {which}: FCD {m['fcd']:.2f}, KID {m['kid']:.4f}, recognisability {m['recognisability']:.3f}")
     for name, values in b.items():
         print(
             f"  baseline {name}: FCD {values['fcd']:.2f}, KID {values['kid']:.4f}, "

@@ -134,6 +134,11 @@ class ClassifierHandle:
         """Whether predictions average each image with its mirror image (the run's `test_time_flip` setting)."""
         return bool(self.meta.get("config", {}).get("test_time_flip", False))
 
+    @property
+    def temperature(self) -> float:
+        """Softmax temperature fitted on validation images at training time (1 = none; see metrics.calibration)."""
+        return float(self.meta.get("temperature", 1.0))
+
     def probabilities(self, images_uint8: np.ndarray, batch_size: int = 256) -> np.ndarray:
         """Softmax probabilities (n, n_categories) for uint8 images (n, S, S, 3)."""
         x = self._check(images_uint8)
@@ -141,11 +146,6 @@ class ClassifierHandle:
             [self._probabilities(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
             or [np.zeros((0, len(self.categories)), np.float32)]
         )
-
-    @property
-    def temperature(self) -> float:
-        """Softmax temperature fitted on validation images at training time (1 = none; see metrics.calibration)."""
-        return float(self.meta.get("temperature", 1.0))
 
     def finish(self, probs: np.ndarray, mirrored: np.ndarray | None = None) -> np.ndarray:
         """The network's softmax made final: averaged with the mirror image's (test-time flip), then temperature-scaled."""

@@ -119,9 +119,9 @@ class TrainingModel(keras.Model):
 
     Training only, never saved: `classifier` inside shares its weights and is what gets saved, so the `.keras`
     file holds built-in layers only. One-hot targets let the built-in loss smooth labels and let mixup blend them.
-    With `n_outliers` > 0, each training batch also carries that many `outlier_images`, whose loss (cross-entropy to
-    the uniform distribution) teaches the network to spread its confidence on what is not a garment; they stay out
-    of the predictions that the labels, the loss and the accuracy see.
+    With `n_outliers` > 0, each training batch also carries that many `outlier_images`, whose loss (KL divergence
+    from the uniform distribution) teaches the network to spread its confidence on what is not a garment; they stay
+    out of the predictions that the labels, the loss and the accuracy see.
     """
 
     def __init__(

@@ -94,7 +94,9 @@ def _norm_relu(h: Any, cfg: Any, name: str, synchronized: bool) -> Any:
 
 
 def build_discriminator(cfg: Any, n_classes: int = 0, synchronized: bool = False) -> keras.Model:
-    """Images (n, S, S, 3) in [-1, 1] [+ int32 labels (n,)] -> one logit per image (no sigmoid)."""
+    """Images (n, S, S, 3) in [-1, 1] [+ int32 labels (n,)] -> one logit per image (no sigmoid).
+
+    With `aux_class_weight` (conditional only), a second output: (n, n_classes) category logits."""
     init = _init(cfg.init_std)
     size = cfg.image_size_px
     conv = SpectralConv2D if cfg.spectral_norm else layers.Conv2D
@@ -134,7 +136,11 @@ def build_discriminator(cfg: Any, n_classes: int = 0, synchronized: bool = False
         embedded = layers.Embedding(n_classes, features.shape[-1], name="label_projection", dtype="float32")(label)
         projection = layers.Dot(axes=1, name="projection", dtype="float32")([embedded, features])
         logit = layers.Add(name="logit_plus_projection", dtype="float32")([logit, projection])
-    return keras.Model(inputs if n_classes else image, logit, name="discriminator")
+    outputs: Any = logit
+    if n_classes and cfg.aux_class_weight:
+        # AC-GAN head (Odena et al. 2017): D also names the category of what it sees
+        outputs = [logit, dense(n_classes, kernel_initializer=init, name="class_logits", dtype="float32")(features)]
+    return keras.Model(inputs if n_classes else image, outputs, name="discriminator")
 
 
 # spectral normalisation ------------------------------------------------------------------------------
@@ -237,6 +243,7 @@ class DCGAN(keras.Model):
         instance_noise_std: float = 0.0,
         instance_noise_steps: int = 1,
         ema_decay: float = 0.0,
+        aux_class_weight: float = 0.0,
         seed: int = 0,
         **kwargs: Any,
     ) -> None:
@@ -253,6 +260,7 @@ class DCGAN(keras.Model):
         self.instance_noise_std = float(instance_noise_std)
         self.instance_noise_steps = max(1, int(instance_noise_steps))
         self.ema_decay = float(ema_decay)
+        self.aux_class_weight = float(aux_class_weight) if n_classes else 0.0
         self.seed = int(seed)
         # The step counter keys every noise draw; replicas agree on it, so only the first one's update is kept.
         self.step_counter = self.add_weight(
@@ -270,6 +278,7 @@ class DCGAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.d_class_tracker = keras.metrics.Mean(name="d_class_acc") if self.aux_class_weight else None
         self.built = True
 
     def compile(self, d_optimizer: keras.optimizers.Optimizer, g_optimizer: keras.optimizers.Optimizer, **kwargs: Any) -> None:
@@ -282,7 +291,8 @@ class DCGAN(keras.Model):
 
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
-        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+        trackers = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+        return trackers + ([self.d_class_tracker] if self.d_class_tracker else [])
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         return self.generator(inputs, training=training)
@@ -302,31 +312,32 @@ class DCGAN(keras.Model):
             z = self._normal(seed, _NOISE_G, rows)
             with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
                 fake = self.generator(self._g_inputs(z, labels), training=True)
-                real_logits, fake_logits = self._d_pair(real, fake, labels, seed, 0, rows, step)
-                d_loss_each = d_loss_per_example(real_logits, fake_logits, self.loss_kind, self.label_smoothing)
-                g_loss_each = g_loss_per_example(fake_logits, self.loss_kind)
+                (real_logits, real_classes), (fake_logits, fake_classes) = self._d_pair(real, fake, labels, seed, 0, rows, step)
+                d_loss_each = self._d_loss(real_logits, fake_logits, real_classes, labels)
+                g_loss_each = self._g_loss(fake_logits, fake_classes, labels)
                 d_loss = tf.nn.compute_average_loss(d_loss_each, global_batch_size=rows.total)
                 g_loss = tf.nn.compute_average_loss(g_loss_each, global_batch_size=rows.total)
             self._apply(self.d_optimizer, d_tape.gradient(d_loss, self.discriminator.trainable_variables), self.discriminator)
             self._apply(self.g_optimizer, g_tape.gradient(g_loss, self.generator.trainable_variables), self.generator)
-            self._track_d(d_loss_each, real_logits, fake_logits)
+            self._track_d(d_loss_each, real_logits, fake_logits, real_classes, labels)
         else:
             for k in range(self.d_steps):
                 real_k = real[k * b : (k + 1) * b]
                 labels_k = None if labels is None else labels[k * b : (k + 1) * b]
                 fake = self.generator(self._g_inputs(self._normal(seed, _NOISE_D + k, rows), labels_k), training=True)
                 with tf.GradientTape() as tape:
-                    real_logits, fake_logits = self._d_pair(real_k, fake, labels_k, seed, k, rows, step)
-                    d_loss_each = d_loss_per_example(real_logits, fake_logits, self.loss_kind, self.label_smoothing)
+                    (real_logits, real_classes), (fake_logits, _) = self._d_pair(real_k, fake, labels_k, seed, k, rows, step)
+                    d_loss_each = self._d_loss(real_logits, fake_logits, real_classes, labels_k)
                     d_loss = tf.nn.compute_average_loss(d_loss_each, global_batch_size=rows.total)
                 self._apply(self.d_optimizer, tape.gradient(d_loss, self.discriminator.trainable_variables), self.discriminator)
-                self._track_d(d_loss_each, real_logits, fake_logits)
+                self._track_d(d_loss_each, real_logits, fake_logits, real_classes, labels_k)
             g_labels = None if labels is None else labels[:b]  # fakes follow the real class mix
             z = self._normal(seed, _NOISE_G, rows)
             with tf.GradientTape() as tape:
                 fake = self.generator(self._g_inputs(z, g_labels), training=True)
                 fake_in = self._d_input(fake, seed, self.d_steps, 1, rows, step)
-                g_loss_each = g_loss_per_example(self._d_logits(fake_in, g_labels), self.loss_kind)
+                fake_logits, fake_classes = self._d_logits(fake_in, g_labels)
+                g_loss_each = self._g_loss(fake_logits, fake_classes, g_labels)
                 g_loss = tf.nn.compute_average_loss(g_loss_each, global_batch_size=rows.total)
             self._apply(self.g_optimizer, tape.gradient(g_loss, self.generator.trainable_variables), self.generator)
 
@@ -345,15 +356,31 @@ class DCGAN(keras.Model):
     def _g_inputs(self, z: Any, labels: Any) -> Any:
         return [z, labels] if self.n_classes else z
 
-    def _d_logits(self, images: Any, labels: Any) -> Any:
-        logits = self.discriminator([images, labels] if self.n_classes else images, training=True)
-        return tf.reshape(logits, [-1])
+    def _d_logits(self, images: Any, labels: Any) -> tuple[Any, Any]:
+        """(real/fake logit per image, category logits or None without the AC-GAN head)."""
+        out = self.discriminator([images, labels] if self.n_classes else images, training=True)
+        logits, classes = out if self.aux_class_weight else (out, None)
+        return tf.reshape(logits, [-1]), classes
 
     def _d_pair(self, real: Any, fake: Any, labels: Any, seed: Any, k: int, rows: _Rows, step: Any) -> tuple[Any, Any]:
-        """D's logits on real and fake, each through its own forward pass (batch norm sees one kind at a time)."""
-        real_logits = self._d_logits(self._d_input(real, seed, k, 0, rows, step), labels)
-        fake_logits = self._d_logits(self._d_input(fake, seed, k, 1, rows, step), labels)
-        return real_logits, fake_logits
+        """D's outputs on real and fake, each through its own forward pass (batch norm sees one kind at a time)."""
+        real_out = self._d_logits(self._d_input(real, seed, k, 0, rows, step), labels)
+        fake_out = self._d_logits(self._d_input(fake, seed, k, 1, rows, step), labels)
+        return real_out, fake_out
+
+    def _d_loss(self, real_logits: Any, fake_logits: Any, real_classes: Any, labels: Any) -> Any:
+        """D's loss per pair, plus the AC-GAN term: naming the category of the real image (fakes are not graded)."""
+        each = d_loss_per_example(real_logits, fake_logits, self.loss_kind, self.label_smoothing)
+        if real_classes is None:
+            return each
+        return each + self.aux_class_weight * _class_loss(labels, real_classes)
+
+    def _g_loss(self, fake_logits: Any, fake_classes: Any, labels: Any) -> Any:
+        """G's loss per fake, plus the AC-GAN term: D should name each fake's category as the one asked for."""
+        each = g_loss_per_example(fake_logits, self.loss_kind)
+        if fake_classes is None:
+            return each
+        return each + self.aux_class_weight * _class_loss(labels, fake_classes)
 
     def _d_input(self, images: Any, seed: Any, k: int, which: int, rows: _Rows, step: Any) -> Any:
         """DiffAugment, then annealed instance noise: what D sees of a real (which=0) or fake (which=1) batch."""
@@ -379,8 +406,11 @@ class DCGAN(keras.Model):
         full = tf.random.stateless_normal(tf.concat([[rows.total], list(tail)], 0), seed=s)
         return full[rows.start : rows.start + rows.size]
 
-    def _track_d(self, d_loss_each: Any, real_logits: Any, fake_logits: Any) -> None:
+    def _track_d(self, d_loss_each: Any, real_logits: Any, fake_logits: Any, real_classes: Any, labels: Any) -> None:
         self.d_loss_tracker.update_state(tf.reduce_mean(d_loss_each))
+        if self.d_class_tracker is not None:
+            hits = tf.equal(tf.argmax(real_classes, axis=-1, output_type=tf.int32), tf.cast(labels, tf.int32))
+            self.d_class_tracker.update_state(tf.reduce_mean(tf.cast(hits, tf.float32)))
         # D(x) and D(G(z)) as probabilities for bce, raw scores for hinge
         to_score = tf.identity if self.loss_kind == "hinge" else tf.sigmoid
         self.d_real_tracker.update_state(tf.reduce_mean(to_score(real_logits)))
@@ -423,6 +453,10 @@ class DCGAN(keras.Model):
                 dst.assign(np.asarray(src.numpy()))
             recalibrate_batch_norm(target, self.noise_dim, self.n_classes, recalibrate_batches, batch_size, self.seed)
         return target
+
+
+def _class_loss(labels: Any, class_logits: Any) -> Any:
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.cast(labels, tf.int32), logits=class_logits)
 
 
 class _Rows:

@@ -22,7 +22,7 @@ from lookbook.models import artifacts
 from lookbook.runs import RunDir
 from lookbook.train import checkpoint
 
-LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
+LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_acc")  # d_class_acc: AC-GAN runs only
 
 
 @dataclass

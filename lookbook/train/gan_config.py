@@ -23,6 +23,7 @@ RESUME_LOCKED: tuple[str, ...] = (
     "conditional",
     "label_embed_dim",
     "d_conditioning",
+    "aux_class_weight",
     "include_categories",
     "optimizer",
     "update",
@@ -53,6 +54,7 @@ class GanConfig(Config):
     conditional: bool = False  # class-conditional: G gets a label embedding, D conditions via d_conditioning
     label_embed_dim: int = 32  # length of the generator's label embedding (conditional only)
     d_conditioning: Literal["projection", "input"] = "projection"  # D: projection head, or a label map as a 4th input channel
+    aux_class_weight: float = 0.0  # AC-GAN: D also classifies real images, G is rewarded when D names its fakes' class (0 = off)
     include_categories: tuple[str, ...] = ()  # train only on these categories (empty = every category but other/unmapped)
 
     # --- objective and optimisation -----------------------------------------------------------------
@@ -103,6 +105,14 @@ class GanConfig(Config):
         check(0 < self.bn_epsilon < 1, f"bn_epsilon must be in (0, 1), got {self.bn_epsilon}")
         check(0 <= self.bn_momentum < 1, f"bn_momentum must be in [0, 1), got {self.bn_momentum}")
         check(0 <= self.d_dropout < 1, f"d_dropout must be in [0, 1), got {self.d_dropout}")
+        check(
+            math.isfinite(self.aux_class_weight) and 0 <= self.aux_class_weight <= 10,
+            f"aux_class_weight must be in [0, 10] (0 = off; 1 is AC-GAN's), got {self.aux_class_weight}",
+        )
+        check(
+            self.aux_class_weight == 0 or self.conditional,
+            "aux_class_weight needs conditional=true (the AC-GAN head learns the categories G is asked for)",
+        )
         check(1 <= self.label_embed_dim <= 1024, f"label_embed_dim must be between 1 and 1024, got {self.label_embed_dim}")
         for name in ("g_lr", "d_lr"):
             value = getattr(self, name)

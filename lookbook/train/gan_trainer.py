@@ -362,6 +362,7 @@ def build_dcgan(config: GanConfig, n_classes: int, total_g_steps: int, strategy:
             instance_noise_std=config.instance_noise_std,
             instance_noise_steps=total_g_steps,
             ema_decay=config.ema_decay,
+            aux_class_weight=config.aux_class_weight,
             seed=config.seed,
         )
         model.compile(

@@ -150,7 +150,7 @@ def _runs_table(runs: pd.DataFrame) -> None:
         "best_value": st.column_config.NumberColumn("best value", format="%.4g"),
     }
     for column in table.columns:
-        if column.endswith(("loss", "accuracy", "_lr", "d_real", "d_fake")) or column.startswith("eval_"):
+        if column.endswith(("loss", "accuracy", "_lr", "d_real", "d_fake", "_acc")) or column.startswith("eval_"):
             config.setdefault(column, st.column_config.NumberColumn(column, format="%.4g"))
     st.dataframe(table[order], hide_index=True, column_config=config, key="train.runs_table", placeholder="–")
     failed = runs[(runs["state"] == "failed") & runs["reason"].notna()]

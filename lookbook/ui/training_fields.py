@@ -129,6 +129,15 @@ GAN_GROUPS: tuple[Group, ...] = (
             Field("spectral_norm", "Spectral norm in D", "toggle"),
             Field("label_smoothing", "Label smoothing", "slider", low=0.0, high=0.45, step=0.05),
             Field("instance_noise_std", "Instance noise std", "slider", low=0.0, high=1.0, step=0.05),
+            Field(
+                "aux_class_weight",
+                "AC-GAN class loss",
+                "slider",
+                low=0.0,
+                high=2.0,
+                step=0.1,
+                help="Class-conditional runs only: D learns to name the category, G to make it nameable.",
+            ),
         ),
     ),
     Group(

@@ -215,6 +215,10 @@ def _metric_cards(kind: str, status: dict[str, Any], metrics: pd.DataFrame) -> N
     if kind == "gan":
         for name in ("d_loss", "g_loss", "d_real", "d_fake"):
             cards.append((charts.metric_title(name), _fmt(last.get(name)), "Mean over the last logged steps."))
+        if _number(last.get("d_class_acc")):
+            cards.append(
+                (charts.metric_title("d_class_acc"), f"{last['d_class_acc']:.1%}", "Real images whose category D's head names.")
+            )
     else:
         for name, label in (("loss", "Loss"), ("accuracy", "Accuracy"), ("val_accuracy", "Val. accuracy")):
             cards.append((label, _fmt(last.get(name)), "At the last finished epoch."))

@@ -341,8 +341,14 @@ class ProgressReporter(RunCallback):
         done = (step - s.start_step) / max(s.final_step - s.start_step, 1)
         elapsed = time.monotonic() - s.t_start
         eta = elapsed / done * (1 - done) if done > 0 else float("nan")
+        share = step / max(s.final_step, 1)
+        budget_s = s.config.max_minutes * 60.0
+        if budget_s:  # the time budget may end the run long before its last step
+            used = s.wall_time_s()
+            eta = min(eta, max(budget_s - used, 0.0)) if math.isfinite(eta) else max(budget_s - used, 0.0)
+            share = max(share, used / budget_s)
         losses = " ".join(f"{k} {float(logs[k]):.3f}" for k in ("d_loss", "g_loss") if k in logs)
-        bar = "#" * int(20 * step / max(s.final_step, 1))
+        bar = "#" * min(20, int(20 * share))
         return (
             f"[{bar:<20}] epoch {s.epoch_of(step)}/{s.config.epochs} step {step}/{s.final_step} {losses}"
             f"{f' {rate:.0f} img/s' if rate else ''} ETA {format_seconds(eta)}"

@@ -573,20 +573,38 @@ def _digest(path: str, size: int, mtime_ns: int) -> dict[str, Any]:
 
 
 def eta_seconds(run: str | Path) -> float | None:
-    """Seconds left for a live run, from its recent step rate and the steps it still has to do; None when unknown."""
+    """Seconds left for a live run: from its recent step rate and the steps it still has to do, or from what is left
+    of its time budget (`max_minutes`) when that ends it sooner; None when unknown."""
     status = run_status(run)
     if status.get("state") not in LIVE_STATES:
         return None
     rows = [r for r in RunDir.at(run).read_metrics() if _is_number(r.get("step")) and _is_number(r.get("wall_time_s"))]
+    budget = time_budget(run, rows)
+    by_budget = None if budget is None else max(0.0, budget[1] - budget[0])
     total = _total_steps(status, rows)
     if total is None or len(rows) < 2:
-        return None
+        return by_budget
     recent = rows[-20:]
     steps = recent[-1]["step"] - recent[0]["step"]
     seconds = recent[-1]["wall_time_s"] - recent[0]["wall_time_s"]
     if steps <= 0 or seconds <= 0:
+        return by_budget
+    by_steps = max(0.0, (total - recent[-1]["step"]) * seconds / steps)
+    return by_steps if by_budget is None else min(by_steps, by_budget)
+
+
+def time_budget(run: str | Path, rows: list[dict[str, Any]] | None = None) -> tuple[float, float] | None:
+    """(training seconds used, seconds allowed) of a run with a `max_minutes` budget; None without one."""
+    rd = RunDir.at(run)
+    try:
+        minutes = rd.read_config().get("max_minutes")
+    except LookbookError:
         return None
-    return max(0.0, (total - recent[-1]["step"]) * seconds / steps)
+    if not _is_number(minutes) or minutes <= 0:
+        return None
+    rows = rd.read_metrics() if rows is None else rows
+    used = max((float(r["wall_time_s"]) for r in rows if _is_number(r.get("wall_time_s"))), default=0.0)
+    return used, float(minutes) * 60.0
 
 
 def _total_steps(status: dict[str, Any], rows: list[dict[str, Any]]) -> float | None:

@@ -201,6 +201,11 @@ def _progress(kind: str, run: str, status: dict[str, Any]) -> tuple[float, str]:
         step, total = int(status["step"]), int(status["total_steps"])
         parts.append(f"step {step:,} of {total:,}")
         share = step / total if total else share
+    budget = launcher.time_budget(run)
+    if budget is not None:
+        used, allowed = budget
+        parts.append(f"{_duration(used)} of its {allowed / 60:g} min budget")
+        share = max(share, used / allowed)  # the budget ends the run before its last epoch
     eta = launcher.eta_seconds(run)
     if eta is not None:
         parts.append(f"about {_duration(eta)} left")

@@ -145,3 +145,25 @@ def test_resume_refuses_another_preset_and_missing_checkpoint(tmp_path):
 def test_stored_config_ignores_run_facts():
     cfg = stored_config({"kind": "gan", **presets.CS230.to_dict(), "data": "/d", "categories": ["jeans"], "n_train_images": 3})
     assert cfg == presets.CS230
+
+
+def test_progress_line_counts_down_the_time_budget_not_the_epochs():
+    """A run of 1,000 epochs with a 10-minute budget: the ETA and the bar follow the budget."""
+    import io
+    import time
+    from types import SimpleNamespace
+
+    from lookbook.train.callbacks import ProgressReporter
+
+    session = SimpleNamespace(
+        last_row={"images_per_s": 200.0},
+        start_step=0,
+        final_step=83_000,
+        t_start=time.monotonic() - 300.0,
+        config=GanConfig(epochs=1000, max_minutes=10.0),
+        wall_time_s=lambda: 300.0,
+        epoch_of=lambda step: 1 + step // 83,
+    )
+    line = ProgressReporter(session, stream=io.StringIO()).line(1_000, {"d_loss": 0.5, "g_loss": 2.0})
+    assert line.endswith("ETA 5m00s"), line
+    assert line.startswith("[##########          ]")

@@ -171,6 +171,16 @@ def test_eta_from_step_rate_and_remaining_steps(tmp_path):
     assert launcher.eta_seconds(rd.path) is None
 
 
+def test_eta_and_budget_of_a_run_a_time_budget_ends_early(tmp_path):
+    rows = tuple({"epoch": 1, "step": s, "d_loss": 1.0, "wall_time_s": 6.0 * s} for s in range(1, 21))
+    config = {"g_lr": 2e-4, "epochs": 1000, "max_minutes": 3.0}
+    rd = make_run(tmp_path, "run", state="running", metrics=rows, config=config, pid=os.getpid(), step=20, total_steps=10_000)
+    assert launcher.time_budget(rd.path) == (120.0, 180.0)
+    assert launcher.eta_seconds(rd.path) == pytest.approx(60.0)  # the budget, not 9,980 more steps at 6 s each
+    unbudgeted = make_run(tmp_path, "free", metrics=rows)
+    assert launcher.time_budget(unbudgeted.path) is None
+
+
 def test_stop_run_writes_stop_file_but_spares_a_foreign_process(tmp_path):
     sleeper = subprocess.Popen(["sleep", "30"])
     try:

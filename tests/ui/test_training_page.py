@@ -607,3 +607,15 @@ def test_train_a_tiny_classifier_from_the_page(workspace):
     use = at.button(key="train.classifier.use_model")  # the only classifier: the sidebar has already picked it
     assert at.session_state["app.classifier"] == str(run / "classifier.keras")
     assert use.disabled and use.label == "In use in the lookbook (classifier)"
+
+
+def test_live_progress_of_a_budgeted_run_follows_its_budget(tmp_path):
+    rd = RunDir.at(tmp_path / "run")
+    rd.write_config("gan", {"preset": "modern", "epochs": 1000, "max_minutes": 10.0})
+    for s in range(1, 11):
+        rd.append_metrics({"epoch": 1, "step": 10 * s, "d_loss": 1.0, "wall_time_s": 30.0 * s})
+    status = {"state": "running", "pid": os.getpid(), "epoch": 1, "epochs": 1000, "step": 100, "total_steps": 83_000}
+    rd.write_status(**status)
+    share, text = training_live._progress("gan", str(rd.path), status)
+    assert share == pytest.approx(0.5)
+    assert "5 min 00 s of its 10 min budget · about 5 min 00 s left" in text, text

@@ -100,7 +100,8 @@ def evaluate_images(
 
     `asked` (one category per image) enables conditional accuracy; `real_labels` (one per real image) gives the
     real-vs-real baseline its conditional accuracy and steers nothing else. Returns:
-    - "metrics": {"fcd", "kid", "kid_std", "recognisability", "n_categories", "coverage", "entropy", "mix_tv"}
+    - "metrics": {"fcd", "kid", "kid_std", "recognisability", "n_categories", "coverage", "entropy", "mix_tv",
+      "within_class_diversity"}
       (+ "conditional_accuracy" with `asked`);
     - "baselines": the same keys for each of BASELINES;
     - "category_mix": share of each category the classifier sees in the images and in the reference;

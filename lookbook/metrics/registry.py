@@ -8,6 +8,7 @@ from typing import Any
 
 from lookbook.errors import LookbookError
 from lookbook.metrics import coverage as labelling
+from lookbook.metrics.diversity import within_class_diversity
 from lookbook.metrics.embedding import Embedding
 from lookbook.metrics.frechet import frechet_feature_distance
 from lookbook.metrics.kernel import kernel_distance
@@ -94,6 +95,20 @@ def _coverage(reference: SampleSet, compared: SampleSet, options: MetricOptions)
         emb.categories,
         reference_labels=reference.embedding.labels,
         threshold=options.confidence_threshold,
+    )
+
+
+@register_metric("diversity")
+def _diversity(reference: SampleSet, compared: SampleSet, options: MetricOptions) -> dict[str, float]:
+    """Within-class spread against the real images' (1 = as varied as real, 0 = one image per category).
+
+    Images are grouped by the category asked for (a conditional generator) or else by their label."""
+    return within_class_diversity(
+        reference.embedding.features,
+        reference.asked if reference.asked is not None else reference.embedding.labels,
+        compared.embedding.features,
+        compared.asked if compared.asked is not None else compared.embedding.labels,
+        seed=options.seed,
     )
 
 

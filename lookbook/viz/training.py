@@ -39,6 +39,7 @@ METRIC_TITLES: dict[str, str] = {
     "eval_n_categories": "categories seen ↑",
     "eval_entropy": "label entropy ↑",
     "eval_mix_tv": "category mix distance ↓",
+    "eval_within_class_diversity": "within-class diversity ↑",
     "eval_conditional_accuracy": "asked-for class ↑",
     "eval_time_s": "eval time (s)",
 }

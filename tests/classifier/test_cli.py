@@ -70,7 +70,7 @@ def test_eval_with_a_generator_prints_metrics_and_baselines(trained, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    keys = {"fcd", "kid", "kid_std", "recognisability", "n_categories", "coverage", "entropy", "mix_tv"}
+    keys = {"fcd", "kid", "kid_std", "recognisability", "n_categories", "coverage", "entropy", "mix_tv", "within_class_diversity"}
     assert set(out["metrics"]) == keys
     assert set(out["baselines"]) == {"real_vs_real", "noise_vs_real", "gaussian_noise_vs_real", "blurred_vs_real"}
     for values in [out["metrics"], *out["baselines"].values()]:

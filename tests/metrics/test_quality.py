@@ -83,7 +83,10 @@ def test_evaluate_generator_is_deterministic_and_complete(classifier, real):
     a = quality.evaluate_generator(gen, classifier, images, n_images=20, seed=3, real_labels=labels)
     b = quality.evaluate_generator(gen, classifier, images, n_images=20, seed=3, real_labels=labels)
     assert a["metrics"] == b["metrics"] and a["baselines"] == b["baselines"]
-    assert set(a["metrics"]) == {"fcd", "kid", "kid_std", "recognisability", "n_categories", "coverage", "entropy", "mix_tv"}
+    assert set(a["metrics"]) == {
+        *("fcd", "kid", "kid_std", "recognisability", "n_categories", "coverage", "entropy", "mix_tv"),
+        "within_class_diversity",
+    }
     assert a["settings"]["conditional"] is False and a["settings"]["sampling"] == "unconditional"
     assert set(a["timing_s"]) == {"generate", "embed", "metrics", "total"}
     c = quality.evaluate_generator(gen, classifier, images, n_images=20, seed=4, real_labels=labels, baselines=False)

@@ -54,7 +54,7 @@ class GanConfig(Config):
     conditional: bool = False  # class-conditional: G gets a label embedding, D conditions via d_conditioning
     label_embed_dim: int = 32  # length of the generator's label embedding (conditional only)
     d_conditioning: Literal["projection", "input"] = "projection"  # D: projection head, or a label map as a 4th input channel
-    aux_class_weight: float = 0.0  # AC-GAN: D also classifies real images, G is rewarded when D names its fakes' class (0 = off)
+    aux_class_weight: float = 0.0  # AC-GAN head in D (0 = off); it can collapse a category to one image (checkpoints/README.md)
     include_categories: tuple[str, ...] = ()  # train only on these categories (empty = every category but other/unmapped)
 
     # --- objective and optimisation -----------------------------------------------------------------

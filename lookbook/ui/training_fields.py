@@ -136,7 +136,8 @@ GAN_GROUPS: tuple[Group, ...] = (
                 low=0.0,
                 high=2.0,
                 step=0.1,
-                help="Class-conditional runs only: D learns to name the category, G to make it nameable.",
+                help="Class-conditional runs only: D learns to name the category, G to make it nameable. "
+                "It can collapse each category to one image: evaluate within-class diversity during training.",
             ),
         ),
     ),

@@ -221,9 +221,7 @@ def _metric_cards(kind: str, status: dict[str, Any], metrics: pd.DataFrame) -> N
         for name in ("d_loss", "g_loss", "d_real", "d_fake"):
             cards.append((charts.metric_title(name), _fmt(last.get(name)), "Mean over the last logged steps."))
         if _number(last.get("d_class_acc")):
-            cards.append(
-                (charts.metric_title("d_class_acc"), f"{last['d_class_acc']:.1%}", "Real images whose category D's head names.")
-            )
+            cards.append(("D class acc.", f"{last['d_class_acc']:.1%}", "AC-GAN head: real images whose category D names."))
     else:
         for name, label in (("loss", "Loss"), ("accuracy", "Accuracy"), ("val_accuracy", "Val. accuracy")):
             cards.append((label, _fmt(last.get(name)), "At the last finished epoch."))
@@ -261,24 +259,13 @@ def _stop(run: str) -> None:
 
 def _resume_controls(run: str, status: dict[str, Any]) -> None:
     settings = run_settings(run)
-    epochs = int(settings.get("epochs") or status.get("epochs") or 1)
     finished = status.get("state") == "finished"
-    widget = key("gan", "resume_epochs")
-    wanted = st.number_input(
-        "Train to epoch" if finished else "Epochs in total",
-        min_value=1,
-        max_value=100_000,
-        value=epochs * 2 if finished else epochs,
-        step=1,
-        key=widget,
-        help="A resumed run carries on from its last checkpoint; more epochs train it longer.",
-        width=170,
-    )
+    field, current, wanted = _resume_target(run, settings, status, finished)
     step = checkpoint_step(run)
     label = "Train longer" if finished else f"Resume from step {step:,}"
     if st.button(label, key=key("gan", "resume"), icon=":material/play_circle:", type="primary"):
         data = settings.get("data")
-        overrides = {"epochs": int(wanted)} if int(wanted) != epochs else {}
+        overrides = {field: wanted} if wanted != current else {}
         if not data:
             st.error(f"Not resumed: {run}/config.json does not say which dataset the run used.", icon=":material/error:")
             return
@@ -290,6 +277,36 @@ def _resume_controls(run: str, status: dict[str, Any]) -> None:
             return
         state.flash("success", f"Resumed **{Path(run).name}** from step {step:,}.")
         st.rerun()
+
+
+def _resume_target(run: str, settings: dict[str, Any], status: dict[str, Any], finished: bool) -> tuple[str, Any, Any]:
+    """(config field, its value, the value asked for): the time budget of a run a budget ends, else its epochs."""
+    budget = launcher.time_budget(run)
+    if budget is not None:  # more epochs would not train a run whose budget is spent
+        minutes = budget[1] / 60
+        wanted = st.number_input(
+            "Train to minutes" if finished else "Minutes in total",
+            min_value=1.0,
+            max_value=100_000.0,
+            value=float(minutes * 2 if finished else minutes),
+            step=5.0,
+            key=key("gan", "resume_minutes"),
+            help="The run's time budget, across resumes: a resumed run carries on from its last checkpoint.",
+            width=170,
+        )
+        return "max_minutes", minutes, float(wanted)
+    epochs = int(settings.get("epochs") or status.get("epochs") or 1)
+    wanted = st.number_input(
+        "Train to epoch" if finished else "Epochs in total",
+        min_value=1,
+        max_value=100_000,
+        value=epochs * 2 if finished else epochs,
+        step=1,
+        key=key("gan", "resume_epochs"),
+        help="A resumed run carries on from its last checkpoint; more epochs train it longer.",
+        width=170,
+    )
+    return "epochs", epochs, int(wanted)
 
 
 def _use_model_button(kind: str, model: Path) -> None:

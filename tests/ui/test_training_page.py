@@ -619,3 +619,20 @@ def test_live_progress_of_a_budgeted_run_follows_its_budget(tmp_path):
     share, text = training_live._progress("gan", str(rd.path), status)
     assert share == pytest.approx(0.5)
     assert "5 min 00 s of its 10 min budget · about 5 min 00 s left" in text, text
+
+
+def test_train_longer_on_a_budgeted_run_extends_its_budget_not_its_epochs(workspace, monkeypatch):
+    config = {**_gan_config(), "epochs": 1000, "max_minutes": 10.0, "data": str(workspace / paths.DATASETS_DIR / "tiny")}
+    rows = tuple({**row, "wall_time_s": 50.0 * (i + 1)} for i, row in enumerate(_gan_rows(12)))
+    rd = make_run(paths.runs_dir(), "budgeted", metrics=rows, config=config, epoch=4, epochs=1000, step=12)
+    checkpoint.save(rd.path, {}, {"step": 12, "epoch": 4})
+    started = []
+    monkeypatch.setattr(launcher, "start_run", lambda *args, **kwargs: started.append((args, kwargs)))
+    at = _page()
+    minutes = at.number_input(key="train.gan.resume_minutes")
+    assert minutes.label == "Train to minutes" and minutes.value == 20.0
+    assert "10 min 00 s of its 10 min budget" in " ".join(p.proto.text for p in at.get("progress"))
+    at.button(key="train.gan.resume").click().run()
+    assert not at.exception, at.exception
+    ((args, kwargs),) = started
+    assert args[4] == {"max_minutes": 20.0} and kwargs == {"resume": True}

@@ -26,6 +26,12 @@ def images_file(image_size_px: int) -> str:
     return f"images_{image_size_px}.npy"
 
 
+def read_index_file(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """An `index.parquet`, read on the calling thread: Arrow's reader threads can abort the process at exit
+    ("terminate called without an active exception", apache/arrow#34314), and an index is small."""
+    return pd.read_parquet(path, columns=columns, use_threads=False, pre_buffer=False)
+
+
 @dataclass
 class PreparedDataset:
     """A prepared dataset folder, opened read-only; images stay memory-mapped."""
@@ -64,7 +70,7 @@ class PreparedDataset:
     @cached_property
     def index(self) -> pd.DataFrame:
         """The records, one per cached image, in cache order."""
-        return pd.read_parquet(self.root / INDEX_FILE)
+        return read_index_file(self.root / INDEX_FILE)
 
     @cached_property
     def images(self) -> np.ndarray:

@@ -21,7 +21,15 @@ import numpy as np
 import pandas as pd
 
 from lookbook import atomic
-from lookbook.data.dataset import IMAGE_SIZES_PX, INDEX_FILE, META_FILE, REPORT_FILE, PreparedDataset, images_file
+from lookbook.data.dataset import (
+    IMAGE_SIZES_PX,
+    INDEX_FILE,
+    META_FILE,
+    REPORT_FILE,
+    PreparedDataset,
+    images_file,
+    read_index_file,
+)
 from lookbook.data.images import decode_batch
 from lookbook.data.report import IngestReport
 from lookbook.data.schema import BOX_COLUMNS, conform
@@ -361,7 +369,7 @@ def _compact(work: _Work, keep: np.ndarray, target: Path) -> None:
 
 def _same_index(out: Path, index: pd.DataFrame) -> bool:
     try:
-        old = pd.read_parquet(out / INDEX_FILE, columns=["record_id"])["record_id"]
+        old = read_index_file(out / INDEX_FILE, columns=["record_id"])["record_id"]
     except (OSError, ValueError, KeyError):
         return False
     return old.astype(str).tolist() == index["record_id"].astype(str).tolist()

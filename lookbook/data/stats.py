@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from lookbook.data.dataset import INDEX_FILE, REPORT_FILE, PreparedDataset
+from lookbook.data.dataset import INDEX_FILE, REPORT_FILE, PreparedDataset, read_index_file
 from lookbook.data.report import IngestReport
 from lookbook.data.taxonomy import DF2_CATEGORY_NAMES, SLOTS, categories, category_for, display_name
 from lookbook.errors import LookbookError
@@ -73,7 +73,7 @@ def read_index(root: str | os.PathLike, columns: list[str] | None = None) -> pd.
             f"{root} is not a prepared dataset: no {INDEX_FILE} (run `python -m lookbook data prepare --out {root} ...`)"
         )
     try:
-        return pd.read_parquet(path, columns=columns)
+        return read_index_file(path, columns=columns)
     except Exception as exc:  # pyarrow raises several types for truncated or foreign files
         raise LookbookError(f"cannot read {path}: {str(exc).splitlines()[0][:200]}") from None
 

@@ -290,6 +290,7 @@ def _resume_target(run: str, settings: dict[str, Any], status: dict[str, Any], f
             max_value=100_000.0,
             value=float(minutes * 2 if finished else minutes),
             step=5.0,
+            format="%g",
             key=key("gan", "resume_minutes"),
             help="The run's time budget, across resumes: a resumed run carries on from its last checkpoint.",
             width=170,

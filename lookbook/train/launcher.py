@@ -603,7 +603,9 @@ def time_budget(run: str | Path, rows: list[dict[str, Any]] | None = None) -> tu
     if not _is_number(minutes) or minutes <= 0:
         return None
     rows = rd.read_metrics() if rows is None else rows
-    used = max((float(r["wall_time_s"]) for r in rows if _is_number(r.get("wall_time_s"))), default=0.0)
+    logged = [float(r["wall_time_s"]) for r in rows if _is_number(r.get("wall_time_s"))]
+    status = run_status(run).get("wall_time_s")  # exact at a checkpoint or the end; rows are logged every few steps
+    used = max([*logged, float(status) if _is_number(status) else 0.0])
     return used, float(minutes) * 60.0
 
 

@@ -282,7 +282,7 @@ def _resume_controls(run: str, status: dict[str, Any]) -> None:
 def _resume_target(run: str, settings: dict[str, Any], status: dict[str, Any], finished: bool) -> tuple[str, Any, Any]:
     """(config field, its value, the value asked for): the time budget of a run a budget ends, else its epochs."""
     budget = launcher.time_budget(run)
-    if budget is not None:  # more epochs would not train a run whose budget is spent
+    if budget is not None and (not finished or budget[0] >= budget[1]):  # more epochs would not train it
         minutes = budget[1] / 60
         wanted = st.number_input(
             "Train to minutes" if finished else "Minutes in total",

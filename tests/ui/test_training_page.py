@@ -636,3 +636,8 @@ def test_train_longer_on_a_budgeted_run_extends_its_budget_not_its_epochs(worksp
     assert not at.exception, at.exception
     ((args, kwargs),) = started
     assert args[4] == {"max_minutes": 20.0} and kwargs == {"resume": True}
+    ended_by_epochs = make_run(paths.runs_dir(), "epochs-first", metrics=rows[:3], config=config, epoch=4, epochs=4, step=12)
+    checkpoint.save(ended_by_epochs.path, {}, {"step": 12, "epoch": 4})
+    at.run()  # the new run joins the list
+    at.selectbox(key="train.gan.run").set_value(str(ended_by_epochs.path)).run()
+    assert at.number_input(key="train.gan.resume_epochs").label == "Train to epoch"  # 150 s of its 600 s used

@@ -59,20 +59,22 @@ def build_generator(cfg: Any, n_classes: int = 0, name: str = "generator", synch
     noise = keras.Input((cfg.noise_dim,), name="noise")
     inputs: list[Any] = [noise]
     h = noise
+    label = None
     if n_classes:
         label = keras.Input((), dtype="int32", name="label")
         inputs.append(label)
         embedded = layers.Embedding(n_classes, cfg.label_embed_dim, name="label_embedding")(label)
         h = layers.Concatenate(name="noise_and_label")([noise, embedded])
+    norm_label = label if n_classes and cfg.g_conditioning == "batchnorm" else None
     widths = generator_widths(cfg)
     h = layers.Dense(4 * 4 * widths[0], use_bias=False, kernel_initializer=init, name="project")(h)
     h = layers.Reshape((4, 4, widths[0]), name="to_4x4")(h)
-    h = _norm_relu(h, cfg, "project", synchronized)
+    h = _norm_relu(h, cfg, "project", synchronized, norm_label, n_classes)
     for i, width in enumerate(widths[1:], start=1):
         h = layers.Conv2DTranspose(
             width, cfg.kernel_size_px, strides=2, padding="same", use_bias=False, kernel_initializer=init, name=f"up{i}"
         )(h)
-        h = _norm_relu(h, cfg, f"up{i}", synchronized)
+        h = _norm_relu(h, cfg, f"up{i}", synchronized, norm_label, n_classes)
     out = layers.Conv2DTranspose(
         3,
         cfg.kernel_size_px,
@@ -86,10 +88,24 @@ def build_generator(cfg: Any, n_classes: int = 0, name: str = "generator", synch
     return keras.Model(inputs if n_classes else noise, out, name=name)
 
 
-def _norm_relu(h: Any, cfg: Any, name: str, synchronized: bool) -> Any:
-    h = layers.BatchNormalization(momentum=cfg.bn_momentum, epsilon=cfg.bn_epsilon, synchronized=synchronized, name=f"{name}_bn")(
-        h
-    )
+def _norm_relu(h: Any, cfg: Any, name: str, synchronized: bool, label: Any = None, n_classes: int = 0) -> Any:
+    """Batch norm then ReLU; given `label`, the scale and shift are the class's own (conditional batch norm,
+    de Vries et al. 2017, as in SNGAN-projection and BigGAN), built from stock layers so safe mode loads it."""
+    per_class = label is not None
+    h = layers.BatchNormalization(
+        momentum=cfg.bn_momentum,
+        epsilon=cfg.bn_epsilon,
+        synchronized=synchronized,
+        center=not per_class,
+        scale=not per_class,
+        name=f"{name}_bn",
+    )(h)
+    if per_class:
+        width = h.shape[-1]
+        scale = layers.Embedding(n_classes, width, embeddings_initializer="ones", name=f"{name}_class_scale")(label)
+        shift = layers.Embedding(n_classes, width, embeddings_initializer="zeros", name=f"{name}_class_shift")(label)
+        h = layers.Multiply(name=f"{name}_scaled")([h, layers.Reshape((1, 1, width), name=f"{name}_scale_map")(scale)])
+        h = layers.Add(name=f"{name}_shifted")([h, layers.Reshape((1, 1, width), name=f"{name}_shift_map")(shift)])
     return layers.ReLU(name=f"{name}_relu")(h)
 
 
@@ -111,7 +127,10 @@ def build_discriminator(cfg: Any, n_classes: int = 0, synchronized: bool = False
             # keras-io conditional_gan: the class enters as an extra image channel
             label_map = layers.Embedding(n_classes, size * size, name="label_map")(label)
             h = layers.Concatenate(name="image_and_label")([image, layers.Reshape((size, size, 1))(label_map)])
-    for i, width in enumerate(discriminator_widths(cfg)):
+    widths = discriminator_widths(cfg)
+    for i, width in enumerate(widths):
+        if cfg.minibatch_std and i == len(widths) - 1:
+            h = MinibatchStdDev(name="minibatch_std")(h)  # before the last conv, as in ProGAN
         with_bn = cfg.d_batch_norm and i > 0  # DCGAN: no batch norm on the first layer
         h = conv(
             width,
@@ -141,6 +160,33 @@ def build_discriminator(cfg: Any, n_classes: int = 0, synchronized: bool = False
         # AC-GAN head (Odena et al. 2017): D also names the category of what it sees
         outputs = [logit, dense(n_classes, kernel_initializer=init, name="class_logits", dtype="float32")(features)]
     return keras.Model(inputs if n_classes else image, outputs, name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="lookbook")
+class MinibatchStdDev(layers.Layer):
+    """Appends one feature map: the mean standard deviation of the features across groups of `group_size` images
+    (the whole batch when it does not divide), so D can tell a batch of near-identical fakes from varied real images
+    (Karras et al. 2018, "Progressive growing of GANs")."""
+
+    def __init__(self, group_size: int = 4, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.group_size = int(group_size)
+
+    def call(self, x: Any) -> Any:
+        n = tf.shape(x)[0]
+        h, w, c = x.shape[1], x.shape[2], x.shape[3]
+        groups = tf.where(n % self.group_size == 0, self.group_size, n)
+        y = tf.reshape(tf.cast(x, tf.float32), [groups, -1, h, w, c])  # row i = (i // members, i % members)
+        std = tf.sqrt(tf.reduce_mean(tf.square(y - tf.reduce_mean(y, axis=0)), axis=0) + 1e-8)
+        per_member = tf.reduce_mean(std, axis=[1, 2, 3])  # one figure per group member
+        feature = tf.tile(per_member[:, None, None, None], [groups, h, w, 1])
+        return tf.concat([x, tf.cast(feature, x.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "group_size": self.group_size}
 
 
 # spectral normalisation ------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ RESUME_LOCKED: tuple[str, ...] = (
     "conditional",
     "label_embed_dim",
     "d_conditioning",
+    "g_conditioning",
+    "minibatch_std",
     "aux_class_weight",
     "include_categories",
     "optimizer",
@@ -54,6 +56,8 @@ class GanConfig(Config):
     conditional: bool = False  # class-conditional: G gets a label embedding, D conditions via d_conditioning
     label_embed_dim: int = 32  # length of the generator's label embedding (conditional only)
     d_conditioning: Literal["projection", "input"] = "projection"  # D: projection head, or a label map as a 4th input channel
+    g_conditioning: Literal["input", "batchnorm"] = "input"  # G: label joins the noise; batchnorm: also per-class BN scale/shift
+    minibatch_std: bool = False  # D sees each batch's feature spread before its last conv (ProGAN): against collapse
     aux_class_weight: float = 0.0  # AC-GAN head in D (0 = off); it can collapse a category to one image (checkpoints/README.md)
     include_categories: tuple[str, ...] = ()  # train only on these categories (empty = every category but other/unmapped)
 
@@ -112,6 +116,10 @@ class GanConfig(Config):
         check(
             self.aux_class_weight == 0 or self.conditional,
             "aux_class_weight needs conditional=true (the AC-GAN head learns the categories G is asked for)",
+        )
+        check(
+            self.g_conditioning == "input" or self.conditional,
+            "g_conditioning=batchnorm needs conditional=true (per-class batch norm needs a class)",
         )
         check(1 <= self.label_embed_dim <= 1024, f"label_embed_dim must be between 1 and 1024, got {self.label_embed_dim}")
         for name in ("g_lr", "d_lr"):

@@ -81,6 +81,13 @@ GAN_GROUPS: tuple[Group, ...] = (
             Field("g_base_width", "G width", "steps", options=WIDTH_STEPS),
             Field("d_base_width", "D width", "steps", options=WIDTH_STEPS),
             Field("conditional", "Class-conditional", "toggle"),
+            Field(
+                "g_conditioning",
+                "G class conditioning",
+                "choice",
+                help="Class-conditional runs only. input: the class joins the noise; batchnorm: every batch norm also "
+                "gets the class's own scale and shift.",
+            ),
         ),
     ),
     Group(
@@ -129,6 +136,7 @@ GAN_GROUPS: tuple[Group, ...] = (
             Field("spectral_norm", "Spectral norm in D", "toggle"),
             Field("label_smoothing", "Label smoothing", "slider", low=0.0, high=0.45, step=0.05),
             Field("instance_noise_std", "Instance noise std", "slider", low=0.0, high=1.0, step=0.05),
+            Field("minibatch_std", "Minibatch std in D", "toggle"),
             Field(
                 "aux_class_weight",
                 "AC-GAN class loss",

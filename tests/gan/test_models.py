@@ -49,9 +49,11 @@ def test_max_width_caps_128px_models():
     assert max(gan.generator_widths(cfg)) == 256 and max(gan.discriminator_widths(cfg)) == 256
 
 
-@pytest.mark.parametrize("conditioning", ["projection", "input"])
-def test_conditional_shapes_and_labels_matter(conditioning):
-    cfg = tiny(conditional=True, d_conditioning=conditioning)
+@pytest.mark.parametrize(
+    "conditioning, g_conditioning", [("projection", "input"), ("input", "input"), ("projection", "batchnorm")]
+)
+def test_conditional_shapes_and_labels_matter(conditioning, g_conditioning):
+    cfg = tiny(conditional=True, d_conditioning=conditioning, g_conditioning=g_conditioning)
     g, d = gan.build_generator(cfg, n_classes=3), gan.build_discriminator(cfg, n_classes=3)
     z = np.repeat(noise(1, 16), 3, axis=0)
     labels = np.array([0, 1, 2], np.int32)
@@ -64,9 +66,9 @@ def test_conditional_shapes_and_labels_matter(conditioning):
     assert not np.allclose(logits[0], logits[1])  # same image, different class -> different score
 
 
-@pytest.mark.parametrize("n_classes", [0, 3])
-def test_generator_reloads_in_safe_mode_with_identical_outputs(tmp_path, n_classes):
-    cfg = tiny(conditional=bool(n_classes))
+@pytest.mark.parametrize("n_classes, g_conditioning", [(0, "input"), (3, "input"), (3, "batchnorm")])
+def test_generator_reloads_in_safe_mode_with_identical_outputs(tmp_path, n_classes, g_conditioning):
+    cfg = tiny(conditional=bool(n_classes), g_conditioning=g_conditioning)
     g = gan.build_generator(cfg, n_classes)
     categories = ["jeans", "sports_shoes", "tshirt"] if n_classes else None
     meta = {"kind": "generator", "image_size_px": 32, "noise_dim": 16, "categories": categories, "config": cfg.to_dict()}
@@ -205,6 +207,8 @@ def _batches(cfg: GanConfig, n_classes: int, steps: int) -> tf.data.Dataset:
         ),
         ({"aux_class_weight": 1.0, "d_batch_norm": True}, 3),
         ({"aux_class_weight": 0.5, "update": "simultaneous", "spectral_norm": True}, 3),
+        ({"g_conditioning": "batchnorm", "minibatch_std": True, "d_batch_norm": True, "ema_decay": 0.9}, 3),
+        ({"minibatch_std": True, "update": "simultaneous", "d_steps": 1}, 0),
     ],
 )
 def test_train_step_runs_and_counts_steps(changes, n_classes):
@@ -239,6 +243,46 @@ def test_ac_gan_head_learns_the_categories_of_real_images():
 def test_ac_gan_needs_a_conditional_model():
     with pytest.raises(LookbookError, match="aux_class_weight needs conditional"):
         tiny(aux_class_weight=1.0).validate()
+
+
+def test_class_batch_norm_starts_as_plain_batch_norm_and_needs_a_class():
+    """Per-class scales start at 1 and shifts at 0; each BN layer has its own pair of class tables."""
+    cfg = tiny(conditional=True, g_conditioning="batchnorm")
+    g = gan.build_generator(cfg, n_classes=3)
+    scales = [layer for layer in g.layers if layer.name.endswith("_class_scale")]
+    shifts = [layer for layer in g.layers if layer.name.endswith("_class_shift")]
+    assert len(scales) == len(shifts) == len(gan.generator_widths(cfg))
+    assert all(np.all(np.asarray(s.embeddings) == 1) for s in scales)
+    assert all(np.all(np.asarray(s.embeddings) == 0) for s in shifts)
+    assert not g.get_layer("project_bn").center and not g.get_layer("project_bn").scale
+    with pytest.raises(LookbookError, match="g_conditioning=batchnorm needs conditional"):
+        tiny(g_conditioning="batchnorm").validate()
+
+
+def test_minibatch_std_feature_measures_the_spread_of_each_group():
+    layer = gan.MinibatchStdDev(group_size=4)
+    same = np.repeat(np.random.default_rng(0).standard_normal((1, 4, 4, 3)), 8, axis=0).astype(np.float32)
+    assert np.asarray(layer(same))[..., -1].max() < 1e-3  # eight identical images: no spread
+    varied = np.random.default_rng(1).standard_normal((8, 4, 4, 3)).astype(np.float32)
+    out = np.asarray(layer(varied))
+    assert out.shape == (8, 4, 4, 4)
+    np.testing.assert_array_equal(out[..., :3], varied)  # the features pass through
+    spread = out[:, 0, 0, 3]
+    assert spread.min() > 0.3
+    # groups interleave (rows m, m + 2, m + 4, m + 6 form group member m): one figure per member, constant per map
+    np.testing.assert_allclose(spread[0::2], spread[0])
+    np.testing.assert_allclose(spread[1::2], spread[1])
+    assert np.ptp(out[..., 3], axis=(1, 2)).max() == 0
+    odd = np.asarray(layer(varied[:5]))  # 5 does not divide by 4: one group, the whole batch
+    np.testing.assert_allclose(odd[:, 0, 0, 3], odd[0, 0, 0, 3])
+
+
+def test_minibatch_std_sits_before_the_last_discriminator_conv():
+    cfg = tiny(minibatch_std=True)
+    d = gan.build_discriminator(cfg)
+    last = f"down{len(gan.discriminator_widths(cfg))}"
+    assert d.get_layer(last).kernel.shape[2] == gan.discriminator_widths(cfg)[-2] + 1
+    assert d(np.zeros((2, 32, 32, 3), np.float32)).shape == (2, 1)
 
 
 def test_mixed_precision_trains_in_bfloat16_and_exports_float32():

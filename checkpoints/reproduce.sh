@@ -5,8 +5,8 @@
 #
 # FPID_DIR holds styles.csv + images/ (default ../shared/fixtures/fpid, the 6,923 real product images);
 # WORK_DIR receives the prepared data, the runs and the eval JSON (default workspace/model-card).
-# About 2 h 15 min on 2 CPU cores: classifier ~33 min, then four GAN recipes at BUDGET minutes each (default 25),
-# one after another so each has the whole machine, then ~5 min of evaluation. Stages whose output exists are skipped, so a rerun resumes.
+# About 3 h 50 min on 2 CPU cores: classifier ~33 min, then seven GAN recipes at BUDGET minutes each (default 25),
+# one after another so each has the whole machine, then ~10 min of evaluation. Stages whose output exists are skipped, so a rerun resumes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FPID=${1:-../shared/fixtures/fpid}
@@ -38,8 +38,11 @@ train_gan() {  # run name, preset, extra settings...
     lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$name" --preset "$preset" "$@" \
       --set include_categories=$CATS --set max_minutes="$BUDGET" --set epochs=1000 --set checkpoint_every_minutes=5
 }
-train_gan modern modern                         # the shipped generator
-train_gan modern-w64 modern --set g_base_width=64 --set d_base_width=64  # the candidate it beat
+train_gan modern modern                         # the shipped generator (minibatch std in D)
+train_gan modern-nostd modern --set minibatch_std=false  # the recipe shipped until session 5
+train_gan modern-cbn modern --set minibatch_std=false --set g_conditioning=batchnorm  # per-class batch norm in G instead
+train_gan modern-both modern --set g_conditioning=batchnorm  # both
+train_gan modern-w64 modern --set minibatch_std=false --set g_base_width=64 --set d_base_width=64  # wider, session 3
 train_gan plain plain
 train_gan cs230 cs230
 
@@ -47,7 +50,7 @@ train_gan cs230 cs230
 #    seed 0, with the real-vs-real, noise and blur baselines), and a sample grid per category of the shipped generator.
 mkdir -p "$WORK/eval"
 lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" > "$WORK/eval/classifier.json"
-for name in modern modern-w64 plain cs230; do
+for name in modern modern-nostd modern-cbn modern-both modern-w64 plain cs230; do
   lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$name" \
     --images 2000 --seed 0 > "$WORK/eval/$name.json"
 done

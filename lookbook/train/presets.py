@@ -51,27 +51,34 @@ PLAIN = GanConfig(
 )
 
 # Small data (a few thousand images) on a CPU, chosen by measurement (checkpoints/README.md): on the 5,314 real FPID
-# training images at 64 px, 25 minutes each on 2 cores, judged on the held-out test split by the project classifier:
-#   conditional, batch-norm D, BCE, EMA, widths 32 (this preset)  FCD  8.8, conditional accuracy 86%, 66 epochs
-#   the same at widths 64                                          FCD  8.2, conditional accuracy 70%, 20 epochs
-#   plain (keras-io defaults, unconditional)                      FCD 25.7,                          25 epochs
-#   cs230 (the original recipe)                                    FCD 62.2,                          19 epochs
-#   (real-vs-real 1.6; blurred real images 28.8; noise 126)
+# training images at 64 px, 25 minutes each on 2 cores, judged on the held-out test split by the shipped classifier
+# (FCD / conditional accuracy / within-class diversity):
+#   this preset (conditional, batch-norm D + minibatch std, BCE, EMA, widths 32)   8.4 / 74% / 0.89
+#   the same without minibatch std (the preset until session 5)                   11.9 / 75% / 0.63
+#   the same with per-class batch norm in G instead of minibatch std               9.8 / 75% / 0.89
+#   the same at widths 64                                                         13.9 / 58% / 0.99
+#   plain (keras-io defaults, unconditional)                                      28.0 /  -  / 1.13
+#   cs230 (the original recipe)                                                   73.7 /  -  / 0.70
+#   (real-vs-real 1.6 / 86.5% / 1.04; blurred real images 26.2; noise 68.7)
 # What each choice does here:
 # - conditional (label embedding into G, projection D): the labels are free, class information is the strongest help
 #   a small GAN gets, and a lookbook slot can ask for a category directly;
 # - batch norm in D with BCE (the DCGAN paper's D), not spectral norm + hinge: in a 32 px check at equal steps the BN
 #   D learnt garment silhouettes sooner than the SN + hinge + DiffAugment recipe this preset used to be, and a
 #   12-CPU-minute calibration in issue 3 found that recipe worse than plain defaults;
-# - no DiffAugment: D does not get to memorise 5k images in 66 epochs, so its protection buys nothing at this budget
-#   (worth measuring again for runs of hours);
+# - minibatch standard deviation before D's last conv (ProGAN): without it a seed mostly changed a garment's colour
+#   (eight t-shirts, one man in one pose); with it the same budget gives varied garments and a lower FCD, for the
+#   same conditional accuracy. Per-class batch norm in G (g_conditioning=batchnorm) did nearly as well (FCD 9.8), and
+#   both together (fewer steps in the budget) did worse than either;
+# - no DiffAugment: D does not get to memorise 5k images in 50-70 epochs, so its protection buys nothing at this
+#   budget (worth measuring again for runs of hours);
 # - no AC-GAN head (aux_class_weight): at weight 1 it raised conditional accuracy at 50 minutes (80% vs 75%) by
 #   collapsing each category to one image (within-class diversity 0.19 vs 0.63), and by 80 minutes it fell to 51%;
 # - generator EMA 0.999 (warmed up) for samples and the saved model, with the batch-norm statistics recomputed for
 #   the EMA weights (EMA weights with the live generator's statistics do not match each other);
 # - widths 32 (256-128-64-32 in G): 2.5x the images per second of widths 64, so three times the epochs in the same
-#   time; at this budget that beats the wider model on every metric but FCD (8.8 vs 8.2, within run-to-run noise)
-#   and it looks sharper (ties, belts, watches, sunglasses); a 4 MB checkpoint that samples fast.
+#   time, which at this budget beats the wider model on every figure but diversity; a 5 MB checkpoint that samples
+#   fast.
 MODERN = GanConfig(
     image_size_px=64,
     noise_dim=128,
@@ -79,6 +86,7 @@ MODERN = GanConfig(
     d_base_width=32,
     kernel_size_px=4,
     d_batch_norm=True,
+    minibatch_std=True,
     conditional=True,
     d_conditioning="projection",
     loss="bce",
@@ -125,7 +133,7 @@ PRESETS: dict[str, GanConfig] = {"cs230": CS230, "plain": PLAIN, "modern": MODER
 PRESET_NOTES: dict[str, str] = {
     "cs230": "the original CS230 project's final recipe (64 px, 400 epochs)",
     "plain": "keras-io DCGAN defaults: the baseline",
-    "modern": "small-data recipe for a CPU: conditional, batch-norm D, generator EMA, widths 32 (the default checkpoint's)",
+    "modern": "small-data recipe for a CPU: conditional, BN + minibatch-std D, generator EMA, widths 32 (the shipped one's)",
     "quick": "32 px conditional demo in a few minutes on a CPU",
 }
 DEFAULT_PRESET = "modern"

@@ -35,11 +35,12 @@ def class_spreads(
     out: dict[str, tuple[float, int]] = {}
     for category in sorted(set(groups.tolist())):
         rows = np.flatnonzero(groups == category)
-        if len(rows) < 2:
+        count = len(rows)
+        if count < 2:
             continue
-        if len(rows) > max_per_class:
+        if count > max_per_class:
             rows = np.sort(rng.choice(rows, max_per_class, replace=False))
-        out[str(category)] = (mean_pairwise_distance(features[rows]), int((groups == category).sum()))
+        out[str(category)] = (mean_pairwise_distance(features[rows]), count)
     return out
 
 

@@ -3,8 +3,9 @@
 Run by hand (about 2 minutes on 2 cores; the machine should be otherwise idle):
     python benchmarks/bench_gan_options.py --set minibatch_std=false [--set ...] [--batches 30] [--rounds 3]
 
-Both models train by `DCGAN.fit` (conditional, 32 categories, 64 px, batch 64) on the same synthetic images, in
-interleaved rounds; the best round of each is kept. Prints images/s of each and the ratio changed / preset.
+Both models (built by the trainer's own `build_dcgan`) train by `DCGAN.fit` (conditional, 32 categories, 64 px,
+batch 64) on the same synthetic images, in interleaved rounds; the best round of each is kept. Prints images/s of
+each and the ratio changed / preset.
 """
 
 from __future__ import annotations
@@ -21,30 +22,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import tensorflow as tf
 
-from lookbook.models import gan
 from lookbook.train.gan_config import GanConfig
+from lookbook.train.gan_trainer import build_dcgan
 from lookbook.train.presets import MODERN
 
 N_CLASSES = 32
 
 
-def build(cfg: GanConfig) -> gan.DCGAN:
-    model = gan.DCGAN(
-        gan.build_generator(cfg, N_CLASSES),
-        gan.build_discriminator(cfg, N_CLASSES),
-        noise_dim=cfg.noise_dim,
-        n_classes=N_CLASSES,
-        loss=cfg.loss,
-        update=cfg.update,
-        ema_decay=cfg.ema_decay,
-        aux_class_weight=cfg.aux_class_weight,
-    )
-
-    def optimizer(lr: float) -> object:
-        return gan.build_optimizer(cfg.optimizer, lr, cfg.beta1, cfg.beta2, cfg.adam_epsilon)
-
-    model.compile(d_optimizer=optimizer(cfg.d_lr), g_optimizer=optimizer(cfg.g_lr))
-    return model
+def build(cfg: GanConfig, g_steps: int) -> object:
+    """The compiled DCGAN the trainer itself would build for `cfg`."""
+    return build_dcgan(cfg, N_CLASSES, g_steps, tf.distribute.get_strategy())
 
 
 def main() -> None:
@@ -59,7 +46,7 @@ def main() -> None:
     images = rng.uniform(-1, 1, (n, MODERN.image_size_px, MODERN.image_size_px, 3)).astype(np.float32)
     labels = (np.arange(n) % N_CLASSES).astype(np.int32)
     data = tf.data.Dataset.from_tensor_slices((images, labels)).batch(MODERN.batch_size).cache()
-    models = {"modern": build(MODERN), "changed": build(changed)}
+    models = {"modern": build(MODERN, n), "changed": build(changed, n)}
     for model in models.values():
         model.fit(data.take(3), verbose=0)  # trace and warm up
     best = dict.fromkeys(models, float("inf"))

@@ -112,6 +112,19 @@ def test_prepared_dataset_and_pipeline(tiny_dataset):
     np.testing.assert_array_equal(batches[3][1].numpy(), again[0][1].numpy())  # epoch 1 replays exactly
 
 
+def test_balanced_sampling_evens_out_categories_and_replays():
+    from lookbook.data.pipeline import balance_weights, epoch_order
+
+    cats = np.array(["tshirt"] * 900 + ["skirt"] * 100)
+    assert balance_weights(cats, 0.0) is None
+    for balance, skirt_share in ((1.0, 0.5), (0.5, 0.25)):
+        weights = balance_weights(cats, balance)
+        order = epoch_order(len(cats), 0, 0, weights)
+        assert len(order) == 1000
+        assert abs((cats[order] == "skirt").mean() - skirt_share) < 0.05
+        np.testing.assert_array_equal(order, epoch_order(len(cats), 0, 0, weights))  # a resume replays it
+
+
 def test_open_rejects_non_dataset(tmp_path):
     from lookbook.data.dataset import PreparedDataset
 

@@ -11,9 +11,26 @@ from lookbook.data.dataset import PreparedDataset
 from lookbook.errors import LookbookError
 
 
-def epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
-    """The shuffled order of epoch `epoch`: a pure function of (seed, epoch), so a resumed run sees the same data."""
-    return np.random.default_rng([seed, epoch]).permutation(n)
+def epoch_order(n: int, seed: int, epoch: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """The shuffled order of epoch `epoch`: a pure function of (seed, epoch), so a resumed run sees the same data.
+
+    With `weights` (one per row, summing to 1) an epoch is `n` draws with replacement in those proportions.
+    """
+    rng = np.random.default_rng([seed, epoch])
+    return rng.permutation(n) if weights is None else rng.choice(n, size=n, replace=True, p=weights)
+
+
+def balance_weights(categories: Sequence[str], balance: float) -> np.ndarray | None:
+    """Sampling weight per row so a category's share of an epoch goes as count**(1 - balance).
+
+    0 keeps the data's own proportions (None: a plain shuffle), 1 shows every category equally often,
+    0.5 takes the square root of the imbalance.
+    """
+    if balance <= 0:
+        return None
+    _, inverse, counts = np.unique(np.asarray(categories, dtype=str), return_inverse=True, return_counts=True)
+    weights = counts[inverse].astype(np.float64) ** -balance
+    return weights / weights.sum()
 
 
 def label_ids(ds: PreparedDataset, label_map: Sequence[str]) -> np.ndarray:
@@ -37,11 +54,13 @@ def make_dataset(
     shuffle: bool = True,
     seed: int = 0,
     drop_remainder: bool = True,
+    balance: float = 0.0,
 ) -> tf.data.Dataset:
     """Batches of float32 images in [-1, 1] (and int32 labels when `label_map` is given).
 
     `indices` restricts to a subset of rows (a split); `epochs` lists the epoch numbers to emit, each
     with its own deterministic shuffle, so `range(start, end)` resumes a run exactly where it stopped.
+    `balance` > 0 draws each epoch with replacement to even out the categories (see `balance_weights`).
     """
     images = ds.images
     s = ds.image_size_px
@@ -54,10 +73,11 @@ def make_dataset(
         raise LookbookError(f"batch size {batch_size} is larger than the dataset ({len(rows)} images)")
     labels = label_ids(ds, label_map) if label_map is not None else None
     epoch_list = list(epochs)
+    weights = balance_weights(ds.index["category"].fillna("").to_numpy()[rows], balance) if shuffle else None
 
     def batches():
         for epoch in epoch_list:
-            order = rows[epoch_order(len(rows), seed, epoch)] if shuffle else rows
+            order = rows[epoch_order(len(rows), seed, epoch, weights)] if shuffle else rows
             stop = len(order) - (len(order) % batch_size if drop_remainder else 0)
             for start in range(0, stop, batch_size):
                 # sorted reads are sequential on the memory map; the batch order is still random

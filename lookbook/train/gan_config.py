@@ -27,6 +27,7 @@ RESUME_LOCKED: tuple[str, ...] = (
     "minibatch_std",
     "aux_class_weight",
     "include_categories",
+    "class_balance",
     "optimizer",
     "update",
     "batch_size",
@@ -60,6 +61,7 @@ class GanConfig(Config):
     minibatch_std: bool = False  # D sees each batch's feature spread before its last conv (ProGAN): against collapse
     aux_class_weight: float = 0.0  # AC-GAN head in D (0 = off); it can collapse a category to one image (checkpoints/README.md)
     include_categories: tuple[str, ...] = ()  # train only on these categories (empty = every category but other/unmapped)
+    class_balance: float = 0.0  # a category's share of an epoch goes as count**(1 - this): 0 = as in the data, 1 = equal
 
     # --- objective and optimisation -----------------------------------------------------------------
     loss: Literal["bce", "hinge"] = "bce"  # bce = non-saturating cross-entropy GAN; hinge = SNGAN/BigGAN hinge loss
@@ -120,6 +122,10 @@ class GanConfig(Config):
         check(
             self.g_conditioning == "input" or self.conditional,
             "g_conditioning=batchnorm needs conditional=true (per-class batch norm needs a class)",
+        )
+        check(
+            0 <= self.class_balance <= 1,
+            f"class_balance must be in [0, 1] (0 = as in the data, 1 = equal), got {self.class_balance}",
         )
         check(1 <= self.label_embed_dim <= 1024, f"label_embed_dim must be between 1 and 1024, got {self.label_embed_dim}")
         for name in ("g_lr", "d_lr"):

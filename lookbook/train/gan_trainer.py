@@ -411,6 +411,7 @@ def _dataset(plan: _Plan, config: GanConfig, start_step: int) -> Any:
         label_map=plan.label_map if config.conditional else None,
         epochs=range(start_epoch, last_epoch),
         seed=config.seed,
+        balance=config.class_balance,
     )
     if skip:
         data = data.skip(skip)

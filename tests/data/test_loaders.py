@@ -12,7 +12,7 @@ from lookbook.data import deepfashion2 as df2
 from lookbook.data import folders, fpid
 from lookbook.data.schema import RECORD_COLUMNS
 from lookbook.data.sources import SKIP_DUPLICATE, SKIP_NO_IMAGE, SourceSpec, load_source, load_sources, sample_records
-from lookbook.data.taxonomy import DF2_CATEGORY_NAMES, UNMAPPED, category_for
+from lookbook.data.taxonomy import DF2_CATEGORY_NAMES, UNMAPPED, category_for, slot_for
 from lookbook.errors import LookbookError
 from tests.data.trees import colour_image, df2_item, make_df2_tree, make_folder_tree, make_fpid_tree, save, write_json
 
@@ -30,6 +30,36 @@ def test_every_real_fpid_article_type_maps(fixtures_dir):
     assert len(types) == 143
     unmapped = sorted(t for t in types if category_for("fpid", t) == UNMAPPED)
     assert unmapped == []
+
+
+@pytest.mark.parametrize(
+    ("article_type", "category", "slot"),
+    [
+        ("Dresses", "dress", "one-piece"),
+        ("Skirts", "skirt", "bottom"),
+        ("Jumpsuit", "jumpsuit", "one-piece"),
+        ("Capris", "capris", "bottom"),
+        ("Leggings", "leggings", "bottom"),
+        ("Kurtis", "kurti", "top"),
+        ("Tunics", "kurti", "top"),
+        ("Sarees", "saree", "one-piece"),
+        ("Dupatta", "dupatta", "accessory"),
+        ("Night suits", "nightwear", "one-piece"),
+        ("Lounge Pants", "nightwear", "one-piece"),
+        ("Earrings", "earrings", "accessory"),
+        ("Pendant", "necklace", "accessory"),
+        ("Ring", "ring", "accessory"),
+        ("Bangle", "bracelet", "accessory"),
+        ("Caps", "hat", "accessory"),
+        ("Bra", "innerwear", "none"),
+        ("Lipstick", "other", "none"),
+        ("Perfume and Body Mist", "other", "none"),
+        ("Fragrance Gift Set", "other", "none"),
+    ],
+)
+def test_catalogue_article_types_get_a_category_and_slot(article_type, category, slot):
+    assert category_for("fpid", article_type) == category
+    assert slot_for(category) == slot
 
 
 def test_all_deepfashion2_ids_and_names_map(fixtures_dir):

@@ -295,6 +295,65 @@ def unmapped_table(report: dict[str, Any] | IngestReport) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "label", "count"])
 
 
+def source_name(source: str, root: str) -> str:
+    """Short name of one source root for tables and legends, e.g. "fpid · fpid-small"."""
+    return f"{source} · {Path(root).name}" if root else source
+
+
+def _source_names(rec: pd.DataFrame) -> pd.Series:
+    sources, roots = rec["source"].fillna("?").astype(str), rec["source_root"].fillna("").astype(str)
+    return pd.Series([source_name(s, r) for s, r in zip(sources, roots)], index=rec.index, dtype="string")
+
+
+def category_source_counts(data: Records) -> pd.DataFrame:
+    """Records per unified category and source root. Columns: category, display, source_name, count."""
+    rec = records_of(data)
+    frame = pd.DataFrame({"category": rec["category"].fillna("unmapped").astype(str), "source_name": _source_names(rec)})
+    table = frame.groupby(["category", "source_name"], sort=False).size().rename("count").reset_index()
+    table["display"] = table["category"].map(display_name)
+    return table[["category", "display", "source_name", "count"]].sort_values(["category", "source_name"], ignore_index=True)
+
+
+def image_size_table(data: Records, per_source: int = 300, seed: int = 0) -> pd.DataFrame:
+    """Original image sizes per source root, from the file headers of a seeded sample of each root's images.
+
+    Columns: source_name, images, sampled, common_sizes ("60x80 100%"), min_side_px, median_side_px, max_side_px
+    (sides are the longer side of each image). Unreadable headers are left out of the sample.
+    """
+    from PIL import Image  # local: the rest of the module needs only pandas
+
+    rec = records_of(data)
+    frame = pd.DataFrame({"source_name": _source_names(rec), "image_path": rec["image_path"].astype(str)}).drop_duplicates()
+    rows = []
+    for name, part in frame.groupby("source_name", sort=True):
+        sample = part["image_path"].sample(min(per_source, len(part)), random_state=seed)
+        sizes = []
+        for path in sample:
+            try:
+                with Image.open(path) as im:
+                    sizes.append(im.size)
+            except (OSError, ValueError, Image.DecompressionBombError):
+                continue
+        if not sizes:
+            rows.append({"source_name": name, "images": len(part), "sampled": 0, "common_sizes": "unreadable"})
+            continue
+        common = pd.Series([f"{w}x{h}" for w, h in sizes]).value_counts(normalize=True).head(3)
+        longer = pd.Series([max(w, h) for w, h in sizes])
+        rows.append(
+            {
+                "source_name": name,
+                "images": len(part),
+                "sampled": len(sizes),
+                "common_sizes": ", ".join(f"{k} {v:.0%}" for k, v in common.items()),
+                "min_side_px": int(longer.min()),
+                "median_side_px": int(longer.median()),
+                "max_side_px": int(longer.max()),
+            }
+        )
+    columns = ["source_name", "images", "sampled", "common_sizes", "min_side_px", "median_side_px", "max_side_px"]
+    return pd.DataFrame(rows, columns=columns).astype({"min_side_px": "Int64", "median_side_px": "Int64", "max_side_px": "Int64"})
+
+
 def summary(data: Records) -> dict[str, Any]:
     """Headline numbers: records, images, sources, categories, slots, splits."""
     rec = records_of(data)
@@ -337,6 +396,13 @@ def format_stats(dataset_root: str | os.PathLike, top_article_types: int = 25) -
         "unified categories",
         category_counts(rec).assign(share=lambda t: (t["share"] * 100).round(1)).rename(columns={"share": "%"}),
     )
+    by_source = category_source_counts(rec)
+    if by_source["source_name"].nunique() > 1:
+        wide = by_source.pivot_table(index="category", columns="source_name", values="count", aggfunc="sum", fill_value=0)
+        wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False).index].reset_index()
+        wide.columns.name = None
+        section("categories per source", wide)
+    section("image sizes per source", image_size_table(rec), "longer side of a sample of each source's files")
     section("outfit slots", slot_counts(rec).assign(share=lambda t: (t["share"] * 100).round(1)).rename(columns={"share": "%"}))
     attrs = attribute_counts(rec)
     if not attrs.empty:

@@ -53,10 +53,19 @@ def header(root: str) -> None:
 
 
 _SPLIT_COLUMNS = {c: st.column_config.NumberColumn(c, format="localized") for c in ("images", "garments", "boxes", "landmarks")}
+_SIZE_COLUMNS = {
+    "source_name": st.column_config.TextColumn("source"),
+    "images": st.column_config.NumberColumn("images", format="localized"),
+    "sampled": st.column_config.NumberColumn("headers read", format="localized"),
+    "common_sizes": st.column_config.TextColumn("most common sizes (w x h)"),
+    "min_side_px": st.column_config.NumberColumn("longer side: min px"),
+    "median_side_px": st.column_config.NumberColumn("median px"),
+    "max_side_px": st.column_config.NumberColumn("max px"),
+}
 
 
 def overview_section(root: str) -> None:
-    """Splits (table and chart), unified categories and slots."""
+    """Splits (table and chart), unified categories and slots, and each source's image sizes and categories."""
     tables, figs = cache.dataset_stats(root), cache.dataset_figures(root)
     st.subheader("Splits")
     st.dataframe(tables["splits"], hide_index=True, width="stretch", column_config=_SPLIT_COLUMNS)
@@ -85,6 +94,18 @@ def overview_section(root: str) -> None:
             "No slots to count.",
             key="explorer.chart.slots",
         )
+    st.subheader("Sources")
+    st.dataframe(tables["image_sizes"], hide_index=True, width="stretch", column_config=_SIZE_COLUMNS)
+    st.caption(
+        "Original image sizes per source folder, read from the headers of a sample of its files. Every image is cropped "
+        "square (padded) and resized to the cache size once: small thumbnails are upsampled, large photos downsampled."
+    )
+    chart(
+        figs["category_sources"],
+        "Garments per unified category, stacked by the source folder they came from.",
+        "No categories to count.",
+        key="explorer.chart.category_sources",
+    )
 
 
 def deepfashion2_section(root: str) -> None:

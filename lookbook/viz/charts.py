@@ -201,6 +201,24 @@ def category_figure(counts: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def category_source_figure(counts: pd.DataFrame) -> go.Figure:
+    """Records per unified category, stacked by source root (from stats.category_source_counts)."""
+    order = counts.groupby("display", sort=False)["count"].sum().sort_values().index.tolist()
+    fig = _figure(max(320, 22 * len(order) + 80))
+    for i, (name, part) in enumerate(counts.groupby("source_name", sort=True)):
+        part = part.set_index("display").reindex(order)
+        fig.add_bar(
+            y=order,
+            x=part["count"].fillna(0),
+            orientation="h",
+            name=str(name),
+            marker_color=PALETTE[i % len(PALETTE)],
+            hovertemplate=f"%{{y}} ({name}): %{{x:,}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", xaxis_title="garments", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    return fig
+
+
 def slot_figure(counts: pd.DataFrame) -> go.Figure:
     """Share of records per outfit slot as a donut (from stats.slot_counts)."""
     fig = _figure(320)

@@ -156,6 +156,33 @@ def test_category_and_slot_counts(records):
     assert slots.set_index("slot")["count"].to_dict() == {"top": 3, "one-piece": 3, "accessory": 1}
 
 
+def test_category_counts_per_source_root(records):
+    table = stats.category_source_counts(records)
+    by = table.set_index(["category", "source_name"])["count"]
+    assert by[("dress", "deepfashion2 · df2")] == 3 and by[("tshirt", "fpid · fpid")] == 2
+    assert table["count"].sum() == len(records)
+    assert set(table.columns) == {"category", "display", "source_name", "count"}
+
+
+def test_image_sizes_per_source_root_read_from_headers(tmp_path):
+    from PIL import Image
+
+    rows = []
+    for root, size, n in (("small", (60, 80), 3), ("large", (384, 512), 2)):
+        for i in range(n):
+            path = tmp_path / root / f"{i}.jpg"
+            path.parent.mkdir(exist_ok=True)
+            Image.new("RGB", size).save(path)
+            rows.append(_fpid(len(rows), "Tshirts", source_root=str(tmp_path / root), image_path=str(path)))
+    broken = tmp_path / "small" / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    rows.append(_fpid(99, "Tshirts", source_root=str(tmp_path / "small"), image_path=str(broken)))
+    table = stats.image_size_table(make_records(rows)).set_index("source_name")
+    small, large = table.loc["fpid · small"], table.loc["fpid · large"]
+    assert (small["images"], small["sampled"], small["common_sizes"], small["max_side_px"]) == (4, 3, "60x80 100%", 80)
+    assert (large["images"], large["common_sizes"], large["min_side_px"]) == (2, "384x512 100%", 512)
+
+
 def test_attribute_counts_zero_fill_and_label(records):
     table = stats.attribute_counts(records)
     got = {(r.attribute, r.label): r.count for r in table.itertuples()}

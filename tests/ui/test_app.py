@@ -166,7 +166,7 @@ def test_sidebar_and_home_show_default_checkpoints(use_workspace, tmp_path):
 # explorer ---------------------------------------------------------------------------------------------
 def _expected_charts(root) -> int:
     rec = stats.read_index(root)
-    n = 3  # splits, categories, slots
+    n = 4  # splits, categories, slots, categories per source
     n += 2 * bool((rec["source"] == "deepfashion2").any())  # DF2 categories, attributes
     n += 2 * bool(rec["article_type"].notna().any())  # article types, gender/season/colour
     report = json.loads((root / "report.json").read_text()) if (root / "report.json").is_file() else {}
@@ -179,10 +179,11 @@ def test_explorer_renders_every_chart_on_the_builtin_dataset(use_workspace, buil
     at = _explorer()
     root = builtin_dataset_dir(builtin_workspace)
     assert not _errors(at)
-    assert len(at.get("plotly_chart")) == _expected_charts(root) >= 7
+    assert len(at.get("plotly_chart")) == _expected_charts(root) >= 8
     assert not [i.value for i in at.info if "nothing to show" in i.value]
     captions = " ".join(c.value for c in at.caption)
-    for phrase in ("Figure 1", "Figure 2", "Figure 3", "Figure 4", "outfit slot", "gender, season and base colour"):
+    phrases = ("Figure 1", "Figure 2", "Figure 3", "Figure 4", "outfit slot", "gender, season and base colour", "image sizes")
+    for phrase in phrases:
         assert phrase in captions
     assert at.metric[0].value == f"{len(stats.read_index(root)):,}"
 
@@ -235,7 +236,7 @@ def test_explorer_says_which_charts_do_not_apply(use_workspace, tmp_path):
     ws = use_workspace(tmp_path / "ws")
     make_tiny_dataset(ws / "datasets" / "tiny")  # FPID-only, no article types, no report
     at = _explorer()
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4
     infos = " ".join(i.value for i in at.info)
     assert "no DeepFashion2 records" in infos and "no Fashion Product Images records" in infos
     assert any("Nothing was skipped or repaired" in s.value for s in at.success)

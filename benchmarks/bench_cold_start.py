@@ -3,7 +3,7 @@
 Run by hand: `python benchmarks/bench_cold_start.py [--repeats 3] [--generator G --classifier C]`. Each repeat is a
 new Python process (imports, model loading and the first traced calls all included), timed from outside, and also
 `python -m lookbook compose --out page.png` end to end. Baseline measured in the same run: a fresh process that only
-imports TensorFlow, the floor any TensorFlow app pays. Target (issue 8): under 10 s on 2 cores.
+imports TensorFlow, the floor any TensorFlow app pays. Target: under 10 s on 2 cores.
 """
 
 from __future__ import annotations

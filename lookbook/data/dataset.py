@@ -59,8 +59,7 @@ class PreparedDataset:
             image_size_px = sizes[0]
         elif image_size_px not in sizes:
             raise LookbookError(f"{root} has no {image_size_px} px cache (it has {', '.join(map(str, sizes))} px)")
-        meta = json.loads((root / META_FILE).read_text()) if (root / META_FILE).is_file() else {}
-        ds = cls(root=root, image_size_px=image_size_px, meta=meta)
+        ds = cls(root=root, image_size_px=image_size_px, meta=_read_meta(root / META_FILE))
         if len(ds.images) != len(ds.index):
             raise LookbookError(
                 f"{root} is inconsistent: {len(ds.index)} index rows but {len(ds.images)} images (prepare it again)"
@@ -70,12 +69,24 @@ class PreparedDataset:
     @cached_property
     def index(self) -> pd.DataFrame:
         """The records, one per cached image, in cache order."""
-        return read_index_file(self.root / INDEX_FILE)
+        path = self.root / INDEX_FILE
+        try:
+            index = read_index_file(path)
+        except Exception as exc:  # Arrow raises its own types (ArrowInvalid, ArrowIOError...) for a damaged file
+            raise LookbookError(f"{path} is unreadable ({_first_line(exc)}); prepare the dataset again") from None
+        missing = [c for c in ("record_id", "category", "image_path") if c not in index.columns]
+        if missing:
+            raise LookbookError(f"{path} has no {', '.join(missing)} column; prepare the dataset again")
+        return index
 
     @cached_property
     def images(self) -> np.ndarray:
         """uint8 array (N, S, S, 3), memory-mapped read-only."""
-        arr = np.load(self.root / images_file(self.image_size_px), mmap_mode="r")
+        path = self.root / images_file(self.image_size_px)
+        try:
+            arr = np.load(path, mmap_mode="r")
+        except (OSError, ValueError, EOFError) as exc:  # a truncated file fails the memory map with ValueError
+            raise LookbookError(f"{path} is unreadable or truncated ({_first_line(exc)}); prepare the dataset again") from None
         s = self.image_size_px
         if arr.dtype != np.uint8 or arr.ndim != 4 or arr.shape[1:] != (s, s, 3):
             raise LookbookError(
@@ -96,6 +107,23 @@ class PreparedDataset:
         """Sorted unified categories present (without `other`/`unmapped` unless asked)."""
         cats = sorted(self.index["category"].dropna().unique())
         return cats if include_other else [c for c in cats if c not in ("other", "unmapped")]
+
+
+def _read_meta(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON or UTF-8; RecursionError: absurd nesting
+        raise LookbookError(f"{path} is unreadable ({_first_line(exc)}); prepare the dataset again") from None
+    if not isinstance(meta, dict):
+        raise LookbookError(f"{path} is not a JSON object; prepare the dataset again")
+    return meta
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:160]
 
 
 def write_prepared(

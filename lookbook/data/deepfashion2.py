@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections import Counter
@@ -19,6 +20,7 @@ from lookbook.data.schema import make_records
 from lookbook.data.sources import SKIP_NO_IMAGE, Progress, categorize, require_dir, split_of, throttled
 from lookbook.data.taxonomy import DF2_CATEGORY_NAMES, categories
 from lookbook.errors import LookbookError
+from lookbook.jsonfile import JsonError, parse, preview
 
 SOURCE = "deepfashion2"
 # Landmarks per category id, in id order: the COCO form packs them into one 294-point array in this order.
@@ -37,6 +39,10 @@ REPAIR_LANDMARKS = "malformed landmarks dropped"
 REPAIR_SEGMENTATION = "malformed segmentation dropped"
 FILTERED = "filtered: "  # prefix of the reasons an item was left out by a Df2Filter
 _JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: json.dumps builds one per call
+MAX_ANNOTATION_BYTES = 16 << 20  # one image's annotation is a few kB; anything this large is not one
+MAX_ANNOTATION_DEPTH = 8  # a raw annotation nests 4 levels (file, item, segmentation, polygon)
+MAX_COORDINATE = 1e9  # px; larger box values are corrupt, and beyond 2**1024 not even a float
+MAX_INT = 2**53  # attribute and id values beyond this are corrupt (and would overflow the Int64 columns)
 
 
 @dataclass(frozen=True)
@@ -127,19 +133,22 @@ def _raw_splits(root: Path) -> list[tuple[str, Path]]:
 def _raw_file_rows(path, stem, split, images, root, flt, report, rows) -> None:
     try:
         with open(path, "rb") as f:
-            data = json.loads(f.read())
-    except (OSError, ValueError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        report.skip(SKIP_BAD_JSON, path)
+            data = parse(f.read(MAX_ANNOTATION_BYTES + 1), MAX_ANNOTATION_DEPTH, MAX_ANNOTATION_BYTES)
+    except OSError as exc:
+        report.skip(SKIP_BAD_JSON, f"{path}: {exc.strerror or exc}")
+        return
+    except JsonError as exc:
+        report.skip(SKIP_BAD_JSON, f"{path}: {exc}")
         return
     if not isinstance(data, dict):
-        report.skip(SKIP_BAD_JSON, path)
+        report.skip(SKIP_BAD_JSON, f"{path}: a JSON {type(data).__name__}, not an object")
         return
-    items = sorted((int(k[4:]), v) for k, v in data.items() if k.startswith("item") and k[4:].isdigit())
+    items = sorted((int(k[4:]), v) for k, v in data.items() if _item_key(k))
     if not items:
         report.skip(SKIP_NO_ITEMS, path)
         return
     image_path = images.get(stem)
-    shared = {"df2_source": data.get("source"), "pair_id": _int(data.get("pair_id"))}
+    shared = {"df2_source": _text(data.get("source")), "pair_id": _int(data.get("pair_id"))}
     for n, item in items:
         where = f"{path} item{n}"
         if image_path is None:
@@ -151,21 +160,31 @@ def _raw_file_rows(path, stem, split, images, root, flt, report, rows) -> None:
             _keep(row, flt, report, rows)
 
 
+def _item_key(key: str) -> bool:
+    # ASCII digits only, and few of them: int() refuses "item²" and numbers of thousands of digits
+    number = key[4:]
+    return key.startswith("item") and 0 < len(number) <= 9 and number.isascii() and number.isdigit()
+
+
 def _item_row(item, where, split, stem, n, image_path, root, report) -> dict[str, Any] | None:
     """One record from a raw-form item dict (the COCO loader converts to this form first)."""
     if not isinstance(item, dict):
-        report.skip(SKIP_BAD_ITEM, where)
+        report.skip(SKIP_BAD_ITEM, f"{where}: {preview(item)}")
         return None
     missing = [k for k in ("category_id", "bounding_box") if k not in item]
     if missing:
         report.skip(SKIP_MISSING_KEYS, f"{where}: {', '.join(missing)}")
         return None
     box = item["bounding_box"]
-    if not (isinstance(box, list) and len(box) == 4 and all(isinstance(v, int | float) for v in box)):
-        report.skip(SKIP_BAD_BOX, f"{where}: {box!r}"[:200])
+    if not (isinstance(box, list) and len(box) == 4 and all(_coordinate(v) for v in box)):
+        report.skip(SKIP_BAD_BOX, f"{where}: {preview(box)}")
         return None
     category_id = _int(item["category_id"])
-    label = DF2_CATEGORY_NAMES.get(category_id) or str(item.get("category_name") or item["category_id"])
+    name = _text(item.get("category_name")) or _text(item["category_id"])
+    if category_id is None and not name:
+        report.skip(SKIP_BAD_ITEM, f"{where}: category_id {preview(item['category_id'])}")
+        return None
+    label = DF2_CATEGORY_NAMES.get(category_id) or name or str(category_id)
     category, slot = categorize(SOURCE, category_id if category_id in DF2_CATEGORY_NAMES else label, report)
     row: dict[str, Any] = {
         "record_id": f"{SOURCE}:{split}:{stem}:{n}",
@@ -188,21 +207,19 @@ def _item_row(item, where, split, stem, n, image_path, root, report) -> dict[str
     landmarks = item.get("landmarks")
     if landmarks is not None:
         try:
-            values = [float(v) for v in landmarks]
-            if len(values) % 3:
+            if not isinstance(landmarks, list) or len(landmarks) % 3 or not all(_coordinate(v) for v in landmarks):
                 raise ValueError
-        except (TypeError, ValueError):
+            values = [float(v) for v in landmarks]
+        except ValueError:
             report.repair(REPAIR_LANDMARKS, where)
         else:
             row["landmarks"] = _JSON.encode(values)
             row["n_landmarks"] = len([v for v in values[2::3] if v > 0])
     segmentation = item.get("segmentation")
     if segmentation is not None:
-        try:
-            if not isinstance(segmentation, list):
-                raise TypeError
+        if _polygons(segmentation):
             row["segmentation"] = _JSON.encode(segmentation)
-        except (TypeError, ValueError):
+        else:
             report.repair(REPAIR_SEGMENTATION, where)
     return row
 
@@ -219,13 +236,33 @@ def _keep(row: dict[str, Any], flt: Df2Filter, report: IngestReport, rows: list[
 def _int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+        value = int(value)
+    elif isinstance(value, str):
+        digits = value.strip().removeprefix("-")
+        value = int(value) if 0 < len(digits) <= 16 and digits.isascii() and digits.isdigit() else None
+    return value if isinstance(value, int) and abs(value) <= MAX_INT else None
+
+
+def _text(value: Any) -> str | None:
+    """A string field as given, numbers as text; anything else (lists, objects) counts as missing."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and abs(value) <= MAX_INT:
+        return str(value)
     return None
+
+
+def _coordinate(value: Any) -> bool:
+    """A pixel coordinate: a finite number of sane size (NaN, Infinity and 1e400 all parse from JSON)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) <= MAX_COORDINATE
+
+
+def _polygons(segmentation: Any) -> bool:
+    """DeepFashion2's segmentation form: a list of polygons, each a flat list of coordinates."""
+    return isinstance(segmentation, list) and all(
+        isinstance(polygon, list) and all(_coordinate(v) for v in polygon) for polygon in segmentation
+    )
 
 
 def load_deepfashion2_coco(
@@ -242,11 +279,11 @@ def load_deepfashion2_coco(
             f"{path} {'is not a file' if path.exists() else 'does not exist'} (expected a DeepFashion2 COCO JSON)"
         )
     try:
-        data = json.loads(path.read_bytes())
+        data = parse(path.read_bytes())
     except OSError as exc:
         raise LookbookError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise LookbookError(f"{path} is not valid JSON ({exc})") from None
+    except JsonError as exc:
+        raise LookbookError(f"{path} is unusable: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("images"), list) or not isinstance(data.get("annotations"), list):
         raise LookbookError(f"{path} is not a COCO file (it needs 'images' and 'annotations' lists)")
     path = path.resolve()
@@ -259,11 +296,16 @@ def load_deepfashion2_coco(
     files = image_files(folder)
     images = {}
     for entry in data["images"]:
-        if isinstance(entry, dict) and "id" in entry and isinstance(entry.get("file_name"), str):
+        if isinstance(entry, dict) and _key(entry.get("id")) is not None and isinstance(entry.get("file_name"), str):
             images[entry["id"]] = Path(entry["file_name"]).stem
         else:
-            report.skip(SKIP_BAD_ITEM, f"{path}: image entry {str(entry)[:80]}")
-    names = {c.get("id"): c.get("name") for c in data.get("categories") or [] if isinstance(c, dict)}
+            report.skip(SKIP_BAD_ITEM, f"{path}: image entry {preview(entry)}")
+    listed = data.get("categories")
+    names = {
+        c["id"]: c.get("name")
+        for c in (listed if isinstance(listed, list) else [])
+        if isinstance(c, dict) and _key(c.get("id")) is not None
+    }
     items_seen: Counter = Counter()
     rows: list[dict[str, Any]] = []
     annotations = data["annotations"]
@@ -273,9 +315,9 @@ def load_deepfashion2_coco(
         if not isinstance(ann, dict):
             report.skip(SKIP_BAD_ITEM, f"{path}: annotation {i}")
             continue
-        stem = images.get(ann.get("image_id"))
+        stem = images.get(_key(ann.get("image_id")))
         if stem is None:
-            report.skip(SKIP_UNKNOWN_IMAGE, f"{path}: annotation id {ann.get('id')}")
+            report.skip(SKIP_UNKNOWN_IMAGE, f"{path}: annotation id {preview(ann.get('id'))}")
             continue
         items_seen[stem] += 1  # deepfashion2_to_coco writes items in itemN order, so the count is N
         n = items_seen[stem]
@@ -285,7 +327,7 @@ def load_deepfashion2_coco(
             continue
         row = _item_row(_raw_item(ann, names, where, report), where, split, stem, n, files[stem], os.fspath(path), report)
         if row is not None:
-            row.update({"df2_source": ann.get("source"), "pair_id": _int(ann.get("pair_id"))})
+            row.update({"df2_source": _text(ann.get("source")), "pair_id": _int(ann.get("pair_id"))})
             _keep(row, flt, report, rows)
     return make_records(rows), report
 
@@ -293,11 +335,11 @@ def load_deepfashion2_coco(
 def _raw_item(ann: dict[str, Any], names: dict, where: str, report: IngestReport) -> dict[str, Any]:
     """A COCO annotation in raw item form: bbox [x, y, w, h] -> [x1, y1, x2, y2], keypoints sliced to its category."""
     item = {k: ann[k] for k in (*_ATTRIBUTES, "segmentation", "category_id") if k in ann}
-    if ann.get("category_id") in names:
+    if _key(ann.get("category_id")) in names:
         item["category_name"] = names[ann["category_id"]]
     bbox = ann.get("bbox")
     if bbox is not None:
-        ok = isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, int | float) for v in bbox)
+        ok = isinstance(bbox, list) and len(bbox) == 4 and all(_coordinate(v) for v in bbox)
         item["bounding_box"] = [bbox[0], bbox[1], bbox[0] + bbox[2], bbox[1] + bbox[3]] if ok else bbox
     keypoints = ann.get("keypoints")
     if keypoints is not None:
@@ -311,6 +353,11 @@ def _raw_item(ann: dict[str, Any], names: dict, where: str, report: IngestReport
         else:
             report.repair(REPAIR_LANDMARKS, where)
     return item
+
+
+def _key(value: Any) -> int | str | None:
+    """A COCO id usable as a dict key (ids in hand-edited files can be lists or objects, which are unhashable)."""
+    return value if isinstance(value, int | str) and not isinstance(value, bool) else None
 
 
 def _coco_split(path: Path, image_dir: Path) -> str:

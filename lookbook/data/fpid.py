@@ -34,6 +34,7 @@ COLUMNS: dict[str, str] = {
 }
 REQUIRED = ("product_id", "article_type")
 MISSING_VALUES = frozenset({"", "NA"})  # Kaggle's file spells missing values both ways
+MAX_ID = 2**53  # ids and years beyond this are corrupt (and would overflow the Int64 columns)
 
 REPAIR_MALFORMED = "malformed CSV line recovered"
 REPAIR_ENCODING = "non-UTF-8 bytes replaced"
@@ -60,7 +61,10 @@ def read_styles(path: str | os.PathLike) -> tuple[pd.DataFrame, IngestReport]:
     lines, bad_lines = _decode_lines(raw)
     if not lines or not lines[0].strip():
         raise LookbookError(f"{path} is empty (expected a header line: id,gender,masterCategory,...)")
-    header = [COLUMNS.get(re.sub(r"[^a-z]", "", h.lower()), "") for h in next(csv.reader([lines[0]]))]
+    try:
+        header = [COLUMNS.get(re.sub(r"[^a-z]", "", h.lower()), "") for h in next(csv.reader([lines[0]]))]
+    except csv.Error as exc:
+        raise LookbookError(f"{path} has an unreadable header line ({exc})") from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise LookbookError(f"{path} has no {' or '.join(missing)} column (header: {lines[0][:120]})")
@@ -74,7 +78,10 @@ def read_styles(path: str | os.PathLike) -> tuple[pd.DataFrame, IngestReport]:
         where = f"{path.name} line {number}"
         fields = line.split(",")
         if len(fields) != width and '"' in line:
-            fields = next(csv.reader([line]))  # properly quoted commas are not malformed
+            try:
+                fields = next(csv.reader([line]))  # properly quoted commas are not malformed
+            except csv.Error:  # a field over the csv module's size limit, or a stray NUL
+                fields = []
         if len(fields) > width and joinable:
             fields = [*fields[: width - 1], ",".join(fields[width - 1 :])]
             report.repair(REPAIR_MALFORMED, where)
@@ -139,15 +146,19 @@ def _to_int(text: Any) -> int | None:
     if text is None:
         return None
     text = str(text).strip()
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
+    if len(text) > 24:  # int() refuses more than 4300 digits, and no id or year has more than 16
         return None
-    return int(value) if value.is_integer() else None
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if not number.is_integer():
+            return None
+        value = int(number)
+    return value if abs(value) <= MAX_ID else None
 
 
 def load_fpid(root: str | os.PathLike, progress: Progress | None = None) -> tuple[pd.DataFrame, IngestReport]:

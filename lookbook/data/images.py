@@ -17,6 +17,9 @@ from lookbook.data.report import IngestReport
 
 IMAGE_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 MAX_IMAGE_PIXELS = 89_478_485  # Pillow's own default: a ~0.25 GB RGB frame; anything larger is treated as a bomb
+MAX_SIDE_PX = 20_000  # garment photos are a few thousand px a side; a longer side is a bomb however thin the image
+MAX_ASPECT_RATIO = 16.0  # longer side over shorter side; beyond it no square crop holds a recognisable garment
+MAX_PAD_PIXELS = 4096 * 4096  # a padded square above this is drawn at the output size instead (bounded memory)
 PAD_RGB = (255, 255, 255)  # product photos sit on white, so padding with white adds no edge
 BOX_TOLERANCE_PX = 1.0  # annotation tools write x2 == width or width + 1; clipping that much is not a repair
 _RESAMPLE = Image.Resampling.LANCZOS
@@ -28,6 +31,7 @@ SKIP_UNREADABLE = "unreadable image file"
 SKIP_CORRUPT = "corrupt image"
 SKIP_TRUNCATED = "truncated image"
 SKIP_BOMB = "decompression bomb"
+SKIP_ASPECT = "extreme aspect ratio"
 SKIP_ZERO_BOX = "box of zero area"
 SKIP_OUTSIDE_BOX = "box outside image"
 SKIP_DECODER = "image decoder error"
@@ -50,6 +54,7 @@ class ImageSkip(Exception):
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class Crop:
     image: np.ndarray | None
     skip: str | None = None
     repairs: tuple[str, ...] = ()
+    detail: str = ""  # what made the image unusable (e.g. its size), for the report's examples
 
 
 def image_files(folder: str | os.PathLike) -> dict[str, str]:
@@ -94,7 +100,7 @@ def load_crop(path: str | os.PathLike, box: tuple[float, float, float, float] | 
             with _open(path) as im:
                 image = _decode_square(im, box, image_size_px, repairs)
     except ImageSkip as exc:
-        return Crop(None, exc.reason, tuple(repairs))
+        return Crop(None, exc.reason, tuple(repairs), exc.detail[:160])
     except Exception:  # an unforeseen decoder failure costs this one image, never the whole run
         return Crop(None, SKIP_DECODER, tuple(repairs))
     return Crop(image, None, tuple(repairs))
@@ -114,7 +120,7 @@ def decode_batch(task: tuple[int, list[str], np.ndarray, list[str], int]) -> tup
             report.repair(reason, record_id)
         if crop.image is None:
             failed.append(i)
-            report.skip(crop.skip or "unknown", f"{record_id} ({path})")
+            report.skip(crop.skip or "unknown", f"{record_id} ({path})" + (f": {crop.detail}" if crop.detail else ""))
         else:
             images[i] = crop.image
     return chunk, images, failed, report.to_dict()
@@ -165,13 +171,20 @@ def _open(path: str | os.PathLike) -> Image.Image:
         raise ImageSkip(SKIP_UNREADABLE, str(exc)) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageSkip(SKIP_CORRUPT, str(exc)) from None
+    # the header's size is all we trust before decoding: nothing is allocated for an image refused here
     width, height = im.size
-    if width * height > MAX_IMAGE_PIXELS:
-        im.close()
-        raise ImageSkip(SKIP_BOMB, f"{width}x{height} px")
+    reason = None
     if width < 1 or height < 1:
+        reason = SKIP_CORRUPT
+    elif width * height > MAX_IMAGE_PIXELS:
+        reason = SKIP_BOMB
+    elif max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        reason = SKIP_ASPECT
+    elif max(width, height) > MAX_SIDE_PX:
+        reason = SKIP_BOMB
+    if reason is not None:
         im.close()
-        raise ImageSkip(SKIP_CORRUPT, f"{width}x{height} px")
+        raise ImageSkip(reason, f"{width}x{height} px")
     return im
 
 
@@ -203,6 +216,8 @@ def _decode_square(im: Image.Image, box, image_size_px: int, repairs: list[str])
     inner = (max(0, left), max(0, top), min(width, left + side_px), min(height, top + side_px))
     if inner == (left, top, left + side_px, top + side_px):
         square = im.crop(inner)
+    elif side_px * side_px > MAX_PAD_PIXELS:
+        square = _small_padded_square(im, inner, (left, top), side_px, image_size_px)
     else:
         square = Image.new("RGB", (side_px, side_px), PAD_RGB)
         if inner[2] > inner[0] and inner[3] > inner[1]:
@@ -210,6 +225,19 @@ def _decode_square(im: Image.Image, box, image_size_px: int, repairs: list[str])
     if square.size != (image_size_px, image_size_px):
         square = square.resize((image_size_px, image_size_px), _RESAMPLE)
     return np.asarray(square, dtype=np.uint8)
+
+
+def _small_padded_square(im: Image.Image, inner, origin: tuple[int, int], side_px: int, image_size_px: int) -> Image.Image:
+    """The padded square drawn at the output size: the crop is resized before padding, so a huge square is never allocated.
+
+    Only used above MAX_PAD_PIXELS: below it, padding first keeps the Lanczos edge exactly as caches made before.
+    """
+    ratio = image_size_px / side_px
+    square = Image.new("RGB", (image_size_px, image_size_px), PAD_RGB)
+    if inner[2] > inner[0] and inner[3] > inner[1]:
+        x1, y1, x2, y2 = (round((v - o) * ratio) for v, o in zip(inner, (*origin, *origin)))
+        square.paste(im.crop(inner).resize((max(1, x2 - x1), max(1, y2 - y1)), _RESAMPLE), (x1, y1))
+    return square
 
 
 def _orientation(im: Image.Image) -> int:

@@ -68,7 +68,7 @@ def prepare_dataset(
         raise ValueError(f"chunk_records must be at least 1, got {chunk_records}")
     records = conform(records)
     if records.empty:
-        raise LookbookError("no records to prepare (the sources are empty, or every item was skipped or filtered)")
+        raise _nothing_to_prepare(out, report or IngestReport())
     duplicated = records["record_id"].duplicated()
     if duplicated.any():
         raise LookbookError(f"record ids must be unique; {records['record_id'][duplicated].iloc[0]!r} repeats")
@@ -106,6 +106,24 @@ def records_fingerprint(records: pd.DataFrame) -> str:
     digest = hashlib.sha256(f"v{PREPARE_VERSION}:{','.join(records.columns)}".encode())
     digest.update(pd.util.hash_pandas_object(records, index=False).to_numpy().tobytes())
     return digest.hexdigest()[:32]
+
+
+def _nothing_to_prepare(out: str | os.PathLike, report: IngestReport) -> LookbookError:
+    """The error for sources that leave no record, after writing their report so no skip reason is lost.
+
+    An existing dataset in `out` is left alone: its report describes its own records.
+    """
+    out = _make_dir(out)
+    where = out / REPORT_FILE
+    if not (out / INDEX_FILE).exists():
+        atomic.write_json(where, report.to_dict())
+    top = report.skipped.most_common(3)
+    if top:
+        more = ", ..." if len(report.skipped) > len(top) else ""
+        why = f"all {report.n_skipped} items were skipped ({', '.join(f'{reason}: {n}' for reason, n in top)}{more})"
+    else:
+        why = "the sources list no items"
+    return LookbookError(f"no records to prepare: {why}; see {where}")
 
 
 def _make_dir(out: str | os.PathLike) -> Path:

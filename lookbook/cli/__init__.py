@@ -14,7 +14,13 @@ _GROUPS: dict[str, list[str]] = {
     "data": ["lookbook.cli.data"],
     "train": ["lookbook.cli.train_gan", "lookbook.cli.train_classifier"],
 }
-_COMMANDS: list[str] = ["lookbook.cli.evaluate", "lookbook.cli.compose", "lookbook.cli.sample", "lookbook.cli.sweep"]
+_COMMANDS: list[str] = [
+    "lookbook.cli.evaluate",
+    "lookbook.cli.score",
+    "lookbook.cli.compose",
+    "lookbook.cli.sample",
+    "lookbook.cli.sweep",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

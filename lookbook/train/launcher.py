@@ -28,6 +28,7 @@ from lookbook import atomic
 from lookbook.config import Config
 from lookbook.errors import LookbookError
 from lookbook.runs import METRICS_FILE, RunDir, pid_alive
+from lookbook.train import scoring
 
 KINDS = ("gan", "classifier")
 LOG_FILE = "log.txt"
@@ -82,6 +83,9 @@ METRIC_COLUMNS = {
     "classifier": ("epoch", "step", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "images_per_s", "wall_time_s"),
 }
 _LOSS_RE = re.compile(r"loss|accuracy")
+# How a trainer words a stop (lookbook.train.gan_trainer / callbacks): the app's Stop writes STOP and sends SIGTERM.
+_ASKED_STOPS = ("stop requested", "stopped before training began")
+_OUTSIDE_STOPS = {"SIGTERM": "stopped from outside the app (SIGTERM)", "SIGINT": "stopped with Ctrl-C"}
 _SAMPLE_RE = re.compile(r"^epoch_(\d+)\.png$")
 
 
@@ -237,8 +241,8 @@ def spawn_run(
         _refuse_live(rd)
         rd.clear_stop()  # a STOP left by an earlier stop would end the new process at once
         cmd = train_command(kind, data_path, rd.path, preset_name, sets, resume, extra_args)
-        proc = _spawn_detached(cmd, rd.path / LOG_FILE)
-        shown_preset = preset_name or (_read_json(rd.path / "config.json") or {}).get("preset")
+        proc = spawn_detached(cmd, rd.path / LOG_FILE)
+        shown_preset = preset_name or (read_json(rd.path / "config.json") or {}).get("preset")
         launch = {
             "kind": kind,
             "preset": shown_preset,
@@ -264,16 +268,24 @@ def start_run(
     overrides: Mapping[str, Any] | Sequence[str] = (),
     resume: bool = False,
     extra_args: Sequence[str] = (),
+    score_with: str | Path | None = None,
 ) -> int:
     """Validate, then start `python -m lookbook train KIND` detached from this process; return its pid.
 
     Refuses (LookbookError) while a live process writes `run` or when the preset + overrides are invalid.
     The process outlives the caller; its output goes to `run/log.txt`, its state to `run/status.json`.
+    `score_with` (a classifier; GAN runs): when the run ends, a second detached process scores its generator.
     """
     proc = spawn_run(kind, data, run, preset, overrides, resume, extra_args)
-    # Reap the child when it exits, or it lingers as a zombie that still looks alive to a pid check.
-    threading.Thread(target=proc.wait, name=f"lookbook-reap-{proc.pid}", daemon=True).start()
+    reap_in_background(proc)
+    if score_with and kind == "gan":
+        scoring.start_scoring(run, score_with, wait=True)  # scores the generator once the run ends, page open or not
     return proc.pid
+
+
+def reap_in_background(proc: subprocess.Popen) -> None:
+    """Wait for a detached child on a thread: unreaped, it lingers as a zombie that still looks alive to a pid check."""
+    threading.Thread(target=proc.wait, name=f"lookbook-reap-{proc.pid}", daemon=True).start()
 
 
 def stop_run(run: str | Path, wait_s: float = 0.0) -> None:
@@ -345,7 +357,7 @@ def _refuse_live(rd: RunDir) -> None:
         raise LookbookError(f"{rd.path} is already running (process {pid}); stop it or wait for it to end")
 
 
-def _spawn_detached(cmd: list[str], log_path: Path) -> subprocess.Popen:
+def spawn_detached(cmd: list[str], log_path: Path) -> subprocess.Popen:
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"  # log.txt fills as it happens
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -440,6 +452,19 @@ def run_status(run: str | Path) -> dict[str, Any]:
     return status
 
 
+def describe_reason(run: str | Path, status: Mapping[str, Any]) -> str | None:
+    """Why a run is not live, for people: a stop asked for from the app or the STOP file is "stopped by you"."""
+    reason = status.get("reason")
+    if status.get("state") != "stopped" or not isinstance(reason, str):
+        return reason
+    if RunDir.at(run).stop_requested() or reason.startswith(_ASKED_STOPS):
+        return "stopped by you; resume it to carry on from its last checkpoint"
+    signal_name = reason.removeprefix("stopped by ")
+    if signal_name in _OUTSIDE_STOPS:
+        return f"{_OUTSIDE_STOPS[signal_name]}; resume it to carry on from its last checkpoint"
+    return reason
+
+
 def last_error(run: str | Path) -> str | None:
     """The last `error: ...` line (or the last line of a traceback) in `run/log.txt`, if any."""
     lines = [ln for ln in log_tail(run, 200).splitlines() if ln.strip()]
@@ -454,7 +479,7 @@ def last_error(run: str | Path) -> str | None:
 def run_summary(run: str | Path) -> dict[str, Any]:
     """One row of list_runs(): identity, state, key hyperparameters, last losses, eval metrics, best metric."""
     rd = RunDir.at(run)
-    launch = _read_json(rd.path / LAUNCH_FILE) or {}
+    launch = read_json(rd.path / LAUNCH_FILE) or {}
     if (rd.path / "config.json").is_file():
         config = rd.read_config()
     elif launch.get("config") is not None:
@@ -480,6 +505,7 @@ def run_summary(run: str | Path) -> dict[str, Any]:
     }
     row.update({column: params[key] for key, column in HYPER_COLUMNS.items() if key in params})
     row.update({key: value for key, value in last.items() if _LOSS_RE.search(key) or key.startswith("eval_")})
+    row.update(scoring.score_columns(rd.path))
     if _is_number(status.get("test_accuracy")):
         row["test_accuracy"] = status["test_accuracy"]  # the classifier's held-out score, known once it ends
     best = digest["best"]
@@ -664,13 +690,14 @@ def log_tail(run: str | Path, n_lines: int = 40) -> str:
 # helpers --------------------------------------------------------------------
 def _kind_of(rd: RunDir) -> str:
     for source in (rd.path / "config.json", rd.path / LAUNCH_FILE):
-        data = _read_json(source)
+        data = read_json(source)
         if data and data.get("kind") in KINDS:
             return data["kind"]
     return "gan"
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object from a file, or None when it is missing, unreadable or not an object."""
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,10 @@ METRICS_FILE = "metrics.jsonl"
 LOCK_FILE = "run.lock"
 STOP_FILE = "STOP"
 SAMPLES_DIR = "samples"
+LOCK_WAIT_S = 1.0  # how long a contender retries while the lock file changes hands (a holder writing its details)
+
+_held_locks: dict[Path, int] = {}  # run folder -> open lock file this process holds an flock on
+_held_guard = threading.Lock()
 
 
 def process_start_ticks(pid: int) -> int | None:
@@ -36,7 +43,7 @@ def process_start_ticks(pid: int) -> int | None:
 
 def pid_alive(pid: int, start_ticks: int | None = None) -> bool:
     """True if `pid` is a live (not zombie) process on this host and, when given, started at `start_ticks`."""
-    if pid <= 0:
+    if not 0 < pid < 2**31:  # pids are positive C ints; os.kill() overflows beyond
         return False
     try:
         os.kill(pid, 0)
@@ -58,7 +65,10 @@ def pid_alive(pid: int, start_ticks: int | None = None) -> bool:
 
 
 def _holder_alive(info: dict[str, Any]) -> bool:
-    return pid_alive(int(info.get("pid", -1)), info.get("pid_start"))
+    pid, start = info.get("pid"), info.get("pid_start")
+    if not isinstance(pid, int) or isinstance(pid, bool):  # a hand-edited or damaged file names nobody
+        return False
+    return pid_alive(pid, start if isinstance(start, int) else None)
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,14 @@ class RunDir:
     @classmethod
     def at(cls, path: str | Path) -> RunDir:
         return cls(Path(path).expanduser().resolve())
+
+    def check_folder(self) -> None:
+        """Raise a one-line error unless this run can live here: a folder, or nothing yet (it will be created)."""
+        if self.path.exists() and not self.path.is_dir():
+            raise LookbookError(f"{self.path} is a file, not a run folder; choose another --run folder")
+        parent = next((p for p in self.path.parents if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            raise LookbookError(f"{parent} is a file, so {self.path} cannot be created; choose another --run folder")
 
     @property
     def id(self) -> str:
@@ -99,7 +117,8 @@ class RunDir:
         atomic.write_json(self.path / CONFIG_FILE, {"kind": kind, **config})
 
     def check_kind(self, kind: RunKind) -> None:
-        """Raise if this folder already holds a run of another kind."""
+        """Raise if this folder cannot hold a run of `kind`: not a folder, or already holding a run of another kind."""
+        self.check_folder()
         path = self.path / CONFIG_FILE
         if path.is_file():
             existing = self.read_config().get("kind")
@@ -154,6 +173,10 @@ class RunDir:
                 continue
         return rows
 
+    def clear_metrics(self) -> None:
+        """Remove metrics.jsonl (a fresh start in a folder whose earlier attempt left rows but no checkpoint)."""
+        (self.path / METRICS_FILE).unlink(missing_ok=True)
+
     def truncate_metrics(self, keep: Any) -> None:
         """Keep only rows for which `keep(row)` is true (used on resume to drop rows past the checkpoint)."""
         rows = [r for r in self.read_metrics() if keep(r)]
@@ -173,41 +196,81 @@ class RunDir:
 
     # lock ---------------------------------------------------------------
     def acquire_lock(self) -> None:
-        """Claim the run for this process; a lock held by a live process is an error, a stale one is cleared."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        """Claim the run for this process, or raise a one-line error naming the live holder.
+
+        The claim is an flock on `run.lock`: the kernel grants it to one process however many race, and drops it
+        when its holder dies, so a killed run never blocks the folder. The file also names the holder (pid, host)
+        for readers, and a live holder it names is respected even without the flock (another host, older versions).
+        Stale temp files of killed writers are removed once the lock is held.
+        """
+        self.check_folder()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LookbookError(f"cannot create {self.path}: {exc.strerror or exc}") from None
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            fd = self._try_lock()
+            if fd is not None:
+                break
+            if time.monotonic() >= deadline:
+                raise self._busy()
+            time.sleep(0.02)
+        with _held_guard:
+            _held_locks[self.path] = fd
+        for folder in (self.path, self.samples_dir):
+            atomic.remove_stale_temps(folder, pid_alive)
+
+    def _try_lock(self) -> int | None:
+        """The fd of the locked, current `run.lock`, or None to retry; raises while a live holder keeps it."""
         lock = self.path / LOCK_FILE
-        for _ in range(2):
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, atomic.file_mode())
+        try:
             try:
-                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                    raise
                 holder = self.lock_holder()
-                if holder and holder.get("host") == socket.gethostname() and _holder_alive(holder):
-                    raise LookbookError(
-                        f"{self.path} is already being written by process {holder['pid']}; stop it first"
-                    ) from None
-                if holder and holder.get("host") not in (None, socket.gethostname()):
-                    raise LookbookError(
-                        f"{self.path} is locked by host {holder['host']}; delete {lock} if that run is dead"
-                    ) from None
-                lock.unlink(missing_ok=True)  # stale: its process is gone
-                continue
-            with os.fdopen(fd, "w") as f:
-                json.dump(
-                    {
-                        "pid": os.getpid(),
-                        "pid_start": process_start_ticks(os.getpid()),
-                        "host": socket.gethostname(),
-                        "since": time.time(),
-                    },
-                    f,
-                )
-            return
-        raise LookbookError(f"could not lock {self.path}")
+                if holder and _holder_alive(holder):
+                    raise self._busy() from None
+                return None  # the holder is still writing its details, or letting go: look again
+            try:
+                current = os.stat(lock).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                current = False
+            if not current:
+                return None  # the previous holder removed this file after we opened it; lock the new one
+            holder = _parse_holder(os.pread(fd, 4096, 0))
+            if holder and holder.get("pid") != os.getpid() and self._respected(holder):
+                raise self._busy()
+            info = {"pid": os.getpid(), "pid_start": process_start_ticks(os.getpid()), "host": socket.gethostname()}
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps({**info, "since": time.time()}).encode(), 0)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    @staticmethod
+    def _respected(holder: dict[str, Any]) -> bool:
+        # a holder on another host cannot be checked from here, and flock may not reach across a network file system
+        return holder.get("host") not in (None, socket.gethostname()) or _holder_alive(holder)
+
+    def _busy(self) -> LookbookError:
+        holder = self.lock_holder() or {}
+        if holder.get("host") not in (None, socket.gethostname()):
+            return LookbookError(
+                f"{self.path} is locked by host {holder['host']}; delete {self.path / LOCK_FILE} if that run is dead"
+            )
+        who = f"process {holder['pid']}" if holder.get("pid") else "another process"
+        return LookbookError(f"{self.path} is already being written by {who}; stop it first")
 
     def lock_holder(self) -> dict[str, Any] | None:
         try:
-            return json.loads((self.path / LOCK_FILE).read_text())
-        except (OSError, json.JSONDecodeError):
+            return _parse_holder((self.path / LOCK_FILE).read_bytes())
+        except OSError:
             return None
 
     def is_locked(self) -> bool:
@@ -216,6 +279,23 @@ class RunDir:
         return bool(holder) and (holder.get("host") != socket.gethostname() or _holder_alive(holder))
 
     def release_lock(self) -> None:
+        """Give up this process's claim; the lock file goes while still locked, so no contender locks a dead file."""
+        with _held_guard:
+            fd = _held_locks.pop(self.path, None)
+        if fd is not None:
+            try:
+                (self.path / LOCK_FILE).unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+            return
         holder = self.lock_holder()
         if holder and holder.get("pid") == os.getpid():
             (self.path / LOCK_FILE).unlink(missing_ok=True)
+
+
+def _parse_holder(data: bytes) -> dict[str, Any] | None:
+    try:
+        holder = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return holder if isinstance(holder, dict) else None

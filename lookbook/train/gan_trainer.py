@@ -84,12 +84,13 @@ def refuse_if_locked(rd: RunDir) -> None:
 
 
 def has_training_output(rd: RunDir) -> bool:
-    """Whether a folder already holds (part of) a trained run."""
+    """Whether a folder already holds (part of) a trained run. The metrics of a run that failed before its first
+    checkpoint do not count: it left nothing to resume, so a new start replaces them instead of reaching a dead end."""
     metrics = rd.path / METRICS_FILE
     return (
         checkpoint.has_checkpoint(rd.path)
         or (rd.path / "generator.keras").exists()
-        or (metrics.is_file() and metrics.stat().st_size > 0)
+        or (metrics.is_file() and metrics.stat().st_size > 0 and rd.read_status().get("state") != "failed")
     )
 
 
@@ -122,6 +123,8 @@ def train_gan(
     try:
         if chief:
             rd.clear_stop()  # a STOP left from an earlier stop must not end this session at once
+            if not resume:
+                rd.clear_metrics()  # rows of an attempt that died before its first checkpoint
         facts = {
             "preset": preset,
             "data": str(plan.ds.root),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -15,6 +17,7 @@ RUNS_ENV = "LOOKBOOK_RUNS"
 CHECKPOINTS_ENV = "LOOKBOOK_CHECKPOINTS"
 ALLOWED_ROOTS_ENV = "LOOKBOOK_ALLOWED_ROOTS"
 INDEX_FILE = "index.parquet"  # same name as lookbook.data.dataset.INDEX_FILE; kept here so this module imports nothing heavy
+META_FILE = "dataset.json"  # same name as lookbook.data.dataset.META_FILE, for the same reason
 DATASETS_DIR = "datasets"  # datasets prepared from the app go to <workspace>/datasets/<name>
 
 PathKind = Literal["file", "folder", "any"]
@@ -45,17 +48,42 @@ def _resolve(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def allowed_roots() -> list[Path] | None:
-    """Folders typed paths must stay inside (`$LOOKBOOK_ALLOWED_ROOTS`, os.pathsep-separated), or None if unrestricted.
+def allowed_roots() -> list[Path]:
+    """Folders the paths typed into the app (and the model paths in manifests it opens) must stay inside.
 
-    The app's own workspace, runs and checkpoints folders are always allowed, so a locked-down
-    deployment can still use the built-in dataset and the default models.
+    Always the app's workspace, runs and checkpoints folders and the source folders of the datasets prepared in
+    the workspace (someone added those on purpose); plus the folders in `$LOOKBOOK_ALLOWED_ROOTS`
+    (os.pathsep-separated), which is how a user widens the default (`/` allows every folder).
     """
     raw = os.environ.get(ALLOWED_ROOTS_ENV, "")
-    roots = [_resolve(Path(p).expanduser()) for p in raw.split(os.pathsep) if p.strip()]
-    if not roots:
+    added = [_resolve(Path(p.strip()).expanduser()) for p in raw.split(os.pathsep) if p.strip()]
+    return _unique([workspace_dir(), runs_dir(), checkpoints_dir(), *added, *prepared_source_roots()])
+
+
+def prepared_source_roots(root: Path | None = None) -> list[Path]:
+    """The source folders (and COCO image folders) that the prepared datasets under `root` (default: the workspace)
+    were made from, as their `dataset.json` records them."""
+    found: list[Path] = []
+    for dataset in find_datasets(root):
+        try:
+            sources = json.loads((dataset / META_FILE).read_text(encoding="utf-8")).get("sources") or []
+        except (OSError, ValueError, RecursionError, AttributeError):  # no or damaged meta: no sources to allow
+            continue
+        for source in sources if isinstance(sources, list) else []:
+            path = _recorded(source.get("path")) if isinstance(source, dict) else None
+            if path is None:
+                continue
+            found.append(path)
+            if source.get("kind") == "deepfashion2-coco":  # a JSON file; its images are in image_dir or ../image
+                found.append(_recorded(source.get("image_dir")) or path.parent.parent / "image")
+    return _unique(found)
+
+
+def _recorded(text: object) -> Path | None:
+    """A path written in a file we did not write ourselves, resolved; None when it is not a usable path."""
+    if not isinstance(text, str) or not text.strip() or "\x00" in text:
         return None
-    return _unique([*roots, workspace_dir(), runs_dir(), checkpoints_dir()])
+    return _resolve(Path(text))
 
 
 def _unique(paths: Iterable[Path]) -> list[Path]:
@@ -79,9 +107,11 @@ def safe_path(typed: str | os.PathLike, kind: PathKind = "any", must_exist: bool
         raise LookbookError(f"{what} contains a NUL byte")
     path = _resolve(Path(text).expanduser())
     roots = allowed_roots()
-    if roots is not None and not _inside(path, roots):
-        shown = os.pathsep.join(str(r) for r in roots)
-        raise LookbookError(f"{text} is outside the folders this app may read ({ALLOWED_ROOTS_ENV}={shown})")
+    if not _inside(path, roots):
+        shown = ", ".join(str(r) for r in roots[:4]) + (", ..." if len(roots) > 4 else "")
+        raise LookbookError(
+            f"{text} is outside the folders this app may read ({shown}); add its folder to {ALLOWED_ROOTS_ENV} to allow it"
+        )
     if must_exist and not path.exists():
         raise LookbookError(f"{what} {text} does not exist")
     if must_exist and kind == "folder" and not path.is_dir():
@@ -97,6 +127,27 @@ def writable_path(target: str | os.PathLike) -> Path:
     roots = [workspace_dir(), runs_dir()]
     if not _inside(path, roots):
         raise LookbookError(f"the app only writes inside {roots[0]} and {roots[1]}; {target} is outside them")
+    return path
+
+
+def check_output_file(target: str | os.PathLike, what: str = "--out") -> Path:
+    """Check, before any work is done, that `target` can be written: not a folder, and its folder (or the nearest
+    existing one, where the missing ones would be made) takes new files. Raises LookbookError with the reason."""
+    text = os.fspath(target)
+    if not text.strip() or "\x00" in text:
+        raise LookbookError(f"{what} must be a file path, got {text!r}")
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise LookbookError(f"{what} {path} is a folder; give a file name")
+    folder = next((p for p in path.parents if p.exists()), Path("."))
+    if not folder.is_dir():
+        raise LookbookError(f"{what} {path} cannot be written: {folder} is a file, not a folder")
+    try:  # a real probe: access() says yes to root on /proc and /sys, where no file can be made
+        fd, probe = tempfile.mkstemp(prefix=".write-check.", dir=folder)
+    except OSError as exc:
+        raise LookbookError(f"{what} {path} cannot be written: {folder}: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(probe)
     return path
 
 

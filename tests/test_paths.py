@@ -92,9 +92,15 @@ def test_workspace_and_runs_are_always_readable(layout):
     assert paths.safe_path(str(layout / "ws" / "builtin"), kind="folder").is_dir()
 
 
-def test_without_allowed_roots_everything_existing_is_readable(layout, monkeypatch):
+def test_without_allowed_roots_only_the_app_folders_are_readable(layout, monkeypatch):
     monkeypatch.delenv(paths.ALLOWED_ROOTS_ENV)
-    assert paths.allowed_roots() is None
+    assert paths.allowed_roots() == [(layout / name).resolve() for name in ("ws", "runs", "ckpt")]
+    with pytest.raises(LookbookError, match=f"outside the folders this app may read.*{paths.ALLOWED_ROOTS_ENV}"):
+        paths.safe_path(str(layout / "outside" / "secret.txt"), kind="file")
+
+
+def test_the_root_folder_widens_to_everything(layout, monkeypatch):
+    monkeypatch.setenv(paths.ALLOWED_ROOTS_ENV, "/")
     assert paths.safe_path(str(layout / "outside" / "secret.txt"), kind="file").is_file()
 
 

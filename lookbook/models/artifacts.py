@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from lookbook.errors import LookbookError
 
 GENERATOR_FILE = "generator.keras"
 CLASSIFIER_FILE = "classifier.keras"
+KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what every `.keras` zip holds (Keras 3 format)
 
 
 def latent(seed: int, noise_dim: int) -> np.ndarray:
@@ -69,18 +71,35 @@ def file_hash(path: str | Path, length: int = 16) -> str:
 
 def load_model(path: Path, custom_objects: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """Load a `.keras` file in safe mode with its sidecar; a broken file is a one-line error."""
-    import keras
-
     meta_path = sidecar_path(path)
     try:
         meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
-    except json.JSONDecodeError:
+    except (OSError, ValueError, RecursionError):
         raise LookbookError(f"{meta_path} is not valid JSON") from None
+    if not isinstance(meta, dict):
+        raise LookbookError(f"{meta_path} is not a JSON object")
+    check_keras_file(path)
+    import keras  # after the checks: a file refused above costs no TensorFlow start-up
+
     try:
         model = keras.saving.load_model(path, custom_objects=custom_objects, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for truncated or foreign files
         raise LookbookError(f"cannot load {path}: {str(exc).splitlines()[0][:200]}") from None
     return model, meta
+
+
+def check_keras_file(path: Path) -> None:
+    """Refuse a file that is not a Keras 3 `.keras` archive with a reason of its own: Keras's message for random
+    bytes or an HDF5 file ("File not found") points the user the wrong way."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        reason = "it is empty" if path.is_file() and path.stat().st_size == 0 else "not a zip archive"
+        raise LookbookError(f"{path} is not a .keras model file ({reason}; truncated, or saved in another format?)") from None
+    missing = [m for m in KERAS_MEMBERS if m not in names]
+    if missing:
+        raise LookbookError(f"{path} is not a .keras model file (the archive has no {', '.join(missing)})")
 
 
 @dataclass

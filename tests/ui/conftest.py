@@ -9,6 +9,7 @@ import pytest
 
 from lookbook import paths
 from lookbook.data import builtin
+from tests.conftest import FIXTURES
 from tests.ui import browser
 
 BUILTIN_TEST_IMAGES = 120  # small enough to make in seconds, big enough for every chart and several gallery pages
@@ -45,7 +46,8 @@ def use_workspace(monkeypatch, tmp_path):
         monkeypatch.setenv(paths.WORKSPACE_ENV, str(ws))
         monkeypatch.setenv(paths.RUNS_ENV, str(tmp_path / "runs"))
         monkeypatch.setenv(paths.CHECKPOINTS_ENV, str(tmp_path / "checkpoints"))
-        monkeypatch.delenv(paths.ALLOWED_ROOTS_ENV, raising=False)
+        # sources the tests type live beside the workspace, or are the real sample data
+        monkeypatch.setenv(paths.ALLOWED_ROOTS_ENV, os.pathsep.join([str(tmp_path), str(FIXTURES)]))
         return ws
 
     return use

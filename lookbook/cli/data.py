@@ -70,6 +70,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     split.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     split.set_defaults(func=run_split)
 
+    merge = subparsers.add_parser("merge", help="merge prepared datasets of one image size into one")
+    merge.add_argument("datasets", type=Path, nargs="+", metavar="DATASET", help="prepared dataset folders, in order")
+    merge.add_argument("--out", required=True, type=Path, metavar="DIR", help="where to write the merged dataset")
+    merge.set_defaults(func=run_merge)
+
 
 class ProgressBar:
     """A `(done, total)` callback drawing one progress line on stderr; a new phase (total changes) starts a new line."""
@@ -203,6 +208,15 @@ def run_split(args: argparse.Namespace) -> int:
 
     train, test = split_dataset(args.dataset, args.train_out, args.test_out, args.test_share, args.seed)
     print(f"train: {len(train)} images -> {train.root}\ntest: {len(test)} images -> {test.root}")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """`data merge`: one dataset from several, e.g. a train split plus consumer photos."""
+    from lookbook.data.split import merge_datasets
+
+    merged = merge_datasets(args.datasets, args.out)
+    print(f"merged {len(args.datasets)} datasets: {len(merged)} images -> {merged.root}")
     return 0
 
 

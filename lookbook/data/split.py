@@ -1,10 +1,11 @@
-"""Split a prepared dataset into train and test datasets, stratified by category (a held-out set for model cards)."""
+"""Split a prepared dataset into category-stratified train and test datasets, and merge prepared datasets into one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from lookbook import atomic
 from lookbook.data.dataset import INDEX_FILE, META_FILE, REPORT_FILE, PreparedDataset, images_file
@@ -30,19 +31,49 @@ def stratified_holdout(categories: np.ndarray, test_share: float, seed: int) -> 
 
 def write_subset(ds: PreparedDataset, rows: np.ndarray, out: Path, meta: dict) -> PreparedDataset:
     """Write rows `rows` of `ds` as a new prepared dataset at `out` (row order kept)."""
+    return _write([(ds, rows)], out, {**ds.meta, **meta}, ds.report)
+
+
+def merge_datasets(sources: list[str | Path], out: str | Path) -> PreparedDataset:
+    """Write the prepared datasets `sources` (one image size) one after another as a single dataset at `out`.
+
+    Their reports are kept side by side under `merged_reports`, so no reason for a skip is lost.
+    """
+    parts = [PreparedDataset.open(src) for src in sources]
+    if len(parts) < 2:
+        raise LookbookError("give at least two prepared datasets to merge")
+    sizes = sorted({ds.image_size_px for ds in parts})
+    if len(sizes) > 1:
+        raise LookbookError(f"cannot merge datasets of different image sizes ({', '.join(f'{s} px' for s in sizes)})")
+    out = Path(out)
+    if out.resolve() in {ds.root.resolve() for ds in parts}:
+        raise LookbookError(f"--out {out} is one of the datasets being merged; choose a new folder")
+    meta = {"merged_from": [str(ds.root.resolve()) for ds in parts]}
+    report = {"merged_reports": {str(ds.root.resolve()): ds.report for ds in parts}}
+    return _write([(ds, np.arange(len(ds))) for ds in parts], out, meta, report)
+
+
+def _write(parts: list[tuple[PreparedDataset, np.ndarray]], out: Path, meta: dict, report: dict) -> PreparedDataset:
+    """Write the given rows of each dataset, in order, as one prepared dataset at `out`, copying in chunks."""
     out.mkdir(parents=True, exist_ok=True)
-    s = ds.image_size_px
+    s = parts[0][0].image_size_px
+    total = sum(len(rows) for _, rows in parts)
     with atomic.atomic_path(out / images_file(s)) as tmp:
-        dest = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(rows), s, s, 3))
-        for start in range(0, len(rows), CHUNK_IMAGES):
-            dest[start : start + CHUNK_IMAGES] = ds.images[rows[start : start + CHUNK_IMAGES]]
+        dest = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(total, s, s, 3))
+        at = 0
+        for ds, rows in parts:
+            for start in range(0, len(rows), CHUNK_IMAGES):
+                chunk = ds.images[rows[start : start + CHUNK_IMAGES]]
+                dest[at : at + len(chunk)] = chunk
+                at += len(chunk)
         dest.flush()
         del dest
+    index = pd.concat([ds.index.iloc[rows] for ds, rows in parts], ignore_index=True)
     with atomic.atomic_path(out / INDEX_FILE) as tmp:
-        ds.index.iloc[rows].reset_index(drop=True).to_parquet(tmp, index=False)
-    atomic.write_json(out / REPORT_FILE, ds.report)
-    counts = ds.index["category"].iloc[rows].value_counts().to_dict()
-    atomic.write_json(out / META_FILE, {**ds.meta, "image_size_px": s, "count": len(rows), "category_counts": counts, **meta})
+        index.to_parquet(tmp, index=False)
+    atomic.write_json(out / REPORT_FILE, report)
+    counts = index["category"].value_counts().to_dict()
+    atomic.write_json(out / META_FILE, {**meta, "image_size_px": s, "count": total, "category_counts": counts})
     return PreparedDataset.open(out, s)
 
 

@@ -28,3 +28,31 @@ def test_split_rejects_bad_share(tiny_dataset, tmp_path):
     cmd = [sys.executable, "-m", "lookbook", "data", "split", str(tiny_dataset.root), "--train-out", str(tmp_path / "a")]
     done = subprocess.run([*cmd, "--test-out", str(tmp_path / "b"), "--test-share", "1.5"], capture_output=True, text=True)
     assert done.returncode == 2 and "between 0 and 1" in done.stderr
+
+
+def test_merge_concatenates_row_aligned_and_keeps_every_report(tiny_dataset, tmp_path):
+    from lookbook.data.split import split_dataset
+
+    train, test = split_dataset(tiny_dataset.root, tmp_path / "tr", tmp_path / "te", 0.25, 0)
+    cmd = [sys.executable, "-m", "lookbook", "data", "merge", str(test.root), str(train.root), "--out", str(tmp_path / "m")]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    merged = PreparedDataset.open(tmp_path / "m")
+    assert list(merged.index["record_id"]) == [*test.index["record_id"], *train.index["record_id"]]
+    np.testing.assert_array_equal(merged.images[: len(test)], test.images)
+    np.testing.assert_array_equal(merged.images[len(test) :], train.images)
+    assert set(merged.report["merged_reports"]) == {str(test.root.resolve()), str(train.root.resolve())}
+
+
+def test_merge_refuses_one_dataset_mixed_sizes_and_overwriting_a_source(tiny_dataset, tmp_path):
+    from lookbook.data.dataset import write_prepared
+
+    other = write_prepared(tmp_path / "s16", tiny_dataset.index, np.zeros((len(tiny_dataset), 16, 16, 3), np.uint8))
+    base = [sys.executable, "-m", "lookbook", "data", "merge"]
+    for args, message in (
+        ([str(tiny_dataset.root), "--out", str(tmp_path / "m")], "at least two"),
+        ([str(tiny_dataset.root), str(other.root), "--out", str(tmp_path / "m")], "different image sizes"),
+        ([str(tiny_dataset.root), str(tiny_dataset.root), "--out", str(tiny_dataset.root)], "one of the datasets"),
+    ):
+        done = subprocess.run([*base, *args], capture_output=True, text=True)
+        assert done.returncode == 2 and message in done.stderr, done.stderr

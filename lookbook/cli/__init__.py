@@ -12,7 +12,7 @@ from lookbook.errors import LookbookError
 # and sets `func` on them; a group is a command with sub-commands of its own.
 _GROUPS: dict[str, list[str]] = {
     "data": ["lookbook.cli.data"],
-    "train": ["lookbook.cli.train_gan", "lookbook.cli.train_classifier"],
+    "train": ["lookbook.cli.train_gan", "lookbook.cli.train_classifier", "lookbook.cli.train_upscaler"],
 }
 _COMMANDS: list[str] = [
     "lookbook.cli.evaluate",
@@ -20,6 +20,7 @@ _COMMANDS: list[str] = [
     "lookbook.cli.compose",
     "lookbook.cli.sample",
     "lookbook.cli.sweep",
+    "lookbook.cli.upscale",
 ]
 
 

@@ -1,4 +1,5 @@
-"""Keras callbacks for the side effects of a GAN run: NaN guard, metrics log, stop flag, samples, eval, checkpoints, progress.
+"""Keras callbacks for the side effects of a training run: NaN guard, metrics log, stop flag, samples, eval, checkpoints,
+progress. They serve the GAN and, through a `TrainSession` subclass, the upscaler.
 
 `fit()` runs one Keras epoch per training session (steps = what is left of the run), so a resume may start mid-epoch;
 the callbacks derive the data epoch from the global step (`TrainSession`), never from Keras's epoch counter.
@@ -30,7 +31,7 @@ class TrainSession:
     """What the callbacks of one training session share; the trainer fills it in."""
 
     run: RunDir
-    gan: Any  # lookbook.models.gan.DCGAN
+    gan: Any  # the model `fit()` trains: lookbook.models.gan.DCGAN, or any model with state_groups() and metric_variables()
     sampler: Any  # a generator model the sampling weights are exported into
     config: Any  # GanConfig
     steps_per_epoch: int
@@ -54,6 +55,8 @@ class TrainSession:
     last_row: dict[str, Any] = field(default_factory=dict)
     last_checkpoint_step: int = -1
     t_start: float = field(default_factory=time.monotonic)
+    loss_keys: tuple[str, ...] = LOSS_KEYS  # the training logs metrics.jsonl records (and the NaN guard watches)
+    divergence_hint: str = "lower g_lr/d_lr or try another preset"  # what the NaN guard tells the user to change
     _sampler_step: int = -1
 
     def epoch_of(self, step: int) -> int:
@@ -62,6 +65,10 @@ class TrainSession:
 
     def wall_time_s(self) -> float:
         return self.wall_offset_s + time.monotonic() - self.t_start
+
+    def learning_rates(self, model: Any) -> dict[str, float]:
+        """The current learning rates by metrics.jsonl column."""
+        return {"g_lr": _current_lr(model.g_optimizer), "d_lr": _current_lr(model.d_optimizer)}
 
     def sampling_generator(self) -> Any:
         """The generator to sample from at the current step (EMA weights with recalibrated batch norm, if on)."""
@@ -142,12 +149,12 @@ class NanGuard(RunCallback):
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         step = self._step(batch)
-        bad = [k for k in LOSS_KEYS if k in (logs or {}) and not math.isfinite(float(logs[k]))]
+        s = self.session
+        bad = [k for k in s.loss_keys if k in (logs or {}) and not math.isfinite(float(logs[k]))]
         if bad:
-            s = self.session
             s.failure = (
                 f"{' and '.join(bad)} became NaN/inf at step {step} (epoch {s.epoch_of(step)}); training diverged: "
-                "lower g_lr/d_lr or try another preset (the last good checkpoint is kept)"
+                f"{s.divergence_hint} (the last good checkpoint is kept)"
             )
             self.model.stop_training = True
 
@@ -180,9 +187,8 @@ class MetricsLogger(RunCallback):
         row = {
             "epoch": s.epoch_of(step),
             "step": step,
-            **{k: float(logs[k]) for k in LOSS_KEYS if k in (logs or {})},
-            "g_lr": _current_lr(self.model.g_optimizer),
-            "d_lr": _current_lr(self.model.d_optimizer),
+            **{k: float(logs[k]) for k in s.loss_keys if k in (logs or {})},
+            **s.learning_rates(self.model),
             "images_per_s": round(rate, 2),
             "wall_time_s": round(s.wall_time_s(), 3),
         }
@@ -347,7 +353,7 @@ class ProgressReporter(RunCallback):
             used = s.wall_time_s()
             eta = min(eta, max(budget_s - used, 0.0)) if math.isfinite(eta) else max(budget_s - used, 0.0)
             share = max(share, used / budget_s)
-        losses = " ".join(f"{k} {float(logs[k]):.3f}" for k in ("d_loss", "g_loss") if k in logs)
+        losses = " ".join(f"{k} {float(logs[k]):.3f}" for k in s.loss_keys[:2] if k in logs)
         bar = "#" * min(20, int(20 * share))
         return (
             f"[{bar:<20}] epoch {s.epoch_of(step)}/{s.config.epochs} step {step}/{s.final_step} {losses}"

@@ -106,10 +106,10 @@ class RunDir:
         path = self.path / CONFIG_FILE
         if not path.is_file():
             raise LookbookError(f"{self.path} is not a run directory (no {CONFIG_FILE})")
-        try:
-            return json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise LookbookError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        config = _object(path)
+        if config is None:
+            raise LookbookError(f"{path} is unreadable (not a JSON object); choose another --run folder")
+        return config
 
     def write_config(self, kind: RunKind, config: dict[str, Any]) -> None:
         """Write `config.json` = {"kind": ..., **config}; refuses a folder that holds another kind of run."""
@@ -131,9 +131,8 @@ class RunDir:
         path = self.path / STATUS_FILE
         if not path.is_file():
             return {"state": "created"}
-        try:
-            status = json.loads(path.read_text())
-        except json.JSONDecodeError:
+        status = _object(path)
+        if status is None:
             return {"state": "failed", "reason": "status.json is unreadable"}
         if status.get("state") == "running" and status.get("host") == socket.gethostname() and not _holder_alive(status):
             status = {**status, "state": "failed", "stale": True, "reason": "the training process is gone (killed or crashed)"}
@@ -165,13 +164,8 @@ class RunDir:
         path = self.path / METRICS_FILE
         if not path.is_file():
             return []
-        rows = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
-        return rows
+        rows = (_parse_object(line) for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+        return [row for row in rows if row is not None]
 
     def clear_metrics(self) -> None:
         """Remove metrics.jsonl (a fresh start in a folder whose earlier attempt left rows but no checkpoint)."""
@@ -241,8 +235,8 @@ class RunDir:
                 current = False
             if not current:
                 return None  # the previous holder removed this file after we opened it; lock the new one
-            holder = _parse_holder(os.pread(fd, 4096, 0))
-            if holder and holder.get("pid") != os.getpid() and self._respected(holder):
+            holder = _parse_object(os.pread(fd, 4096, 0))
+            if holder and holder.get("pid") != os.getpid() and _respected(holder):
                 raise self._busy()
             info = {"pid": os.getpid(), "pid_start": process_start_ticks(os.getpid()), "host": socket.gethostname()}
             os.ftruncate(fd, 0)
@@ -253,14 +247,9 @@ class RunDir:
             raise
         return fd
 
-    @staticmethod
-    def _respected(holder: dict[str, Any]) -> bool:
-        # a holder on another host cannot be checked from here, and flock may not reach across a network file system
-        return holder.get("host") not in (None, socket.gethostname()) or _holder_alive(holder)
-
     def _busy(self) -> LookbookError:
         holder = self.lock_holder() or {}
-        if holder.get("host") not in (None, socket.gethostname()):
+        if _other_host(holder):
             return LookbookError(
                 f"{self.path} is locked by host {holder['host']}; delete {self.path / LOCK_FILE} if that run is dead"
             )
@@ -268,15 +257,12 @@ class RunDir:
         return LookbookError(f"{self.path} is already being written by {who}; stop it first")
 
     def lock_holder(self) -> dict[str, Any] | None:
-        try:
-            return _parse_holder((self.path / LOCK_FILE).read_bytes())
-        except OSError:
-            return None
+        return _object(self.path / LOCK_FILE)
 
     def is_locked(self) -> bool:
         """True while a live process holds the lock."""
         holder = self.lock_holder()
-        return bool(holder) and (holder.get("host") != socket.gethostname() or _holder_alive(holder))
+        return holder is not None and _respected(holder)
 
     def release_lock(self) -> None:
         """Give up this process's claim; the lock file goes while still locked, so no contender locks a dead file."""
@@ -293,9 +279,28 @@ class RunDir:
             (self.path / LOCK_FILE).unlink(missing_ok=True)
 
 
-def _parse_holder(data: bytes) -> dict[str, Any] | None:
+def _other_host(holder: dict[str, Any]) -> bool:
+    host = holder.get("host")
+    return isinstance(host, str) and host != socket.gethostname()
+
+
+def _respected(holder: dict[str, Any]) -> bool:
+    """Whether a lock file's holder counts: alive here, or on another host (which cannot be checked from here, and
+    which flock may not reach across a network file system)."""
+    return _other_host(holder) or _holder_alive(holder)
+
+
+def _object(path: Path) -> dict[str, Any] | None:
+    """A run file's JSON object, or None when it is missing, unreadable or something else (a list, a number)."""
     try:
-        holder = json.loads(data)
-    except (ValueError, RecursionError):
+        return _parse_object(path.read_bytes())
+    except OSError:
         return None
-    return holder if isinstance(holder, dict) else None
+
+
+def _parse_object(data: bytes | str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):  # ValueError: bad JSON or UTF-8; RecursionError: absurd nesting
+        return None
+    return value if isinstance(value, dict) else None

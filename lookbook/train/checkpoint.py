@@ -94,7 +94,8 @@ def read(path: Path) -> Checkpoint:
             groups: dict[str, list[np.ndarray]] = {}
             for name, count in meta["groups"].items():
                 groups[name] = [np.array(data[f"{name}/{i:04d}"]) for i in range(int(count))]
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    # a damaged or hand-made file fails in many ways (meta not an object, counts not numbers, absurd nesting)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, RecursionError, zipfile.BadZipFile) as exc:
         raise ValueError(f"{path.name} is unreadable ({type(exc).__name__}: {str(exc)[:120]})") from None
     if meta.get("format") != FORMAT_VERSION or "step" not in meta:
         raise ValueError(f"{path.name} has an unknown layout (format {meta.get('format')})")

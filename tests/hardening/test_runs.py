@@ -135,3 +135,29 @@ def test_a_run_killed_before_its_first_checkpoint_restarts_and_finishes(tmp_path
     assert [r["step"] for r in run.read_metrics()] == [1, 2]  # the dead attempt's row is gone, not doubled
     assert not [p.name for p in run.path.iterdir() if p.name.startswith(".")] and not (run.path / LOCK_FILE).exists()
     assert (run.path / METRICS_FILE).is_file()
+
+
+def test_damaged_run_files_never_raise_a_traceback(tmp_path):
+    run = RunDir.at(tmp_path / "run")
+    run.path.mkdir()
+    (run.path / "config.json").write_text("[" * 100_000)
+    with pytest.raises(LookbookError, match=r"config\.json is unreadable"):
+        run.check_kind("gan")
+    (run.path / "status.json").write_text("[1, 2]")
+    assert run.read_status()["state"] == "failed"
+    (run.path / METRICS_FILE).write_bytes(b'{"step": 1}\n5\n[1]\n\xff\xfe\n' + b"[" * 100_000 + b'\n{"step": 2}\n')
+    assert [r["step"] for r in run.read_metrics()] == [1, 2]
+    (run.path / LOCK_FILE).write_text('{"pid": "me", "host": 7}')
+    run.acquire_lock()  # a holder nobody can be is no holder
+    run.release_lock()
+
+
+def test_a_checkpoint_with_damaged_metadata_falls_back_or_says_so(tmp_path):
+    import numpy as np
+
+    latest, _ = checkpoint.checkpoint_paths(tmp_path)
+    for meta in (b"[1]", b'{"groups": [1], "step": 1, "format": 1}', b"[" * 100_000, b'{"groups": {"g": "x"}}'):
+        np.savez(latest, meta=np.frombuffer(meta, np.uint8))
+        with pytest.raises(LookbookError, match="no usable checkpoint") as err:
+            checkpoint.load(tmp_path)
+        assert "\n" not in str(err.value)

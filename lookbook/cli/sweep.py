@@ -9,6 +9,12 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when the command runs: `--help` stays light
+    import pandas as pd
+
+    from lookbook.train.sweep import SweepPlan
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -51,6 +57,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed setting for every run")
     p.add_argument("--dry-run", action="store_true", help="print the runs the sweep would make and exit")
     p.add_argument("--report-every", type=float, default=30.0, metavar="SECONDS", help="progress line interval (default: 30)")
+    p.add_argument(
+        "--score-with",
+        default=None,
+        metavar="CLASSIFIER",
+        help="score each GAN run with this classifier when it ends (score.json; the summary gains score_* columns)",
+    )
+    p.add_argument(
+        "--queue",
+        action="store_true",
+        help="wait for the sweeps queued before this one under --root to end first, and record this one's state in "
+        "<root>/.sweeps/<name>.json (how the Training page runs sweeps)",
+    )
     p.set_defaults(func=run)
 
 
@@ -77,13 +95,40 @@ def run(args: argparse.Namespace) -> int:
             print(plan.run_dir(i).name, *plan.overrides(values))
         return 0
     with _sigterm_as_interrupt():
-        table = sweep.run_sweep(plan, report_every_s=args.report_every)
+        table = _queued(plan, args) if args.queue else _run(plan, args)
     csv_path, _ = sweep.summary_paths(plan.root, plan.name)
     shown = [c for c in table.columns if c not in ("path", "reason") and table[c].notna().any()]
     print(table[shown].to_string(index=False))
     finished = int((table["state"] == "finished").sum())
     print(f"[sweep] {finished}/{len(table)} finished; summary: {csv_path}", file=sys.stderr)
     return 0 if finished == len(table) else 1
+
+
+def _run(plan: SweepPlan, args: argparse.Namespace) -> pd.DataFrame:
+    from lookbook.train import sweep
+
+    return sweep.run_sweep(plan, report_every_s=args.report_every, score_with=args.score_with)
+
+
+def _queued(plan: SweepPlan, args: argparse.Namespace) -> pd.DataFrame:
+    """Run the sweep in its turn in the queue, recording how it ends (a cancel arrives as SIGTERM)."""
+    from lookbook.errors import LookbookError
+    from lookbook.train import sweep_queue
+
+    state, reason = "failed", None
+    try:
+        with sweep_queue.turn(plan.root, plan.name):
+            table = _run(plan, args)
+        state = "finished"
+        return table
+    except KeyboardInterrupt:
+        state, reason = "cancelled", "cancelled by you"
+        raise
+    except LookbookError as exc:
+        reason = str(exc)
+        raise
+    finally:
+        sweep_queue.finish(plan.root, plan.name, state, reason)
 
 
 @contextlib.contextmanager

@@ -315,9 +315,12 @@ def run_sweep(
     report_every_s: float = 30.0,
     poll_s: float = 1.0,
     log: TextIO | None = None,
+    score_with: str | Path | None = None,
 ) -> pd.DataFrame:
     """Run every trial in turn and return the summary table. Rerunning a sweep skips finished runs, resumes stopped
     or killed ones, and skips ones the trainer failed (they would fail again; delete the folder to retry).
+    With `score_with` (a classifier), each GAN run that ends is scored before the next starts (scoring.py), so the
+    summary can rank the runs by their garments.
 
     The summary CSV/JSON is rewritten atomically before the first run and after each one. On KeyboardInterrupt the
     current run is asked to stop (it checkpoints), the summary is written, and the interrupt propagates.
@@ -339,6 +342,8 @@ def run_sweep(
             earlier_s = rows[i].get("wall_time_s") or 0.0
             if status["state"] == "finished":
                 _say(log, f"{label}: already finished, skipped")
+                if _score(plan, run, score_with, label, log):
+                    rows[i] = _row(plan, i, values, earlier_s or None)
             elif status["state"] == "failed" and not status.get("stale"):
                 # The trainer itself gave up (e.g. a NaN loss): running it again would fail again.
                 _say(log, f"{label}: failed earlier ({status.get('reason')}), skipped; delete {run} to retry it")
@@ -355,8 +360,11 @@ def run_sweep(
                     write_summary(plan, rows)
                     raise
                 else:
-                    rows[i] = _row(plan, i, values, earlier_s + time.monotonic() - started)
+                    wall_time_s = earlier_s + time.monotonic() - started
+                    rows[i] = _row(plan, i, values, wall_time_s)
                     _say(log, f"{label}: {rows[i]['state']} in {rows[i]['wall_time_s']:.1f} s{_reason(rows[i])}")
+                    if _score(plan, run, score_with, label, log):
+                        rows[i] = _row(plan, i, values, wall_time_s)
                 write_summary(plan, rows)
             if progress:
                 progress(i + 1, total)
@@ -384,6 +392,28 @@ def _run_one(
     proc = launcher.spawn_run(plan.kind, plan.data, run, plan.preset, plan.overrides(values), resume=resume)
     _say(log, f"{label}: {'resumed' if resume else 'started'} (pid {proc.pid}) {_describe(values)}")
     _watch(proc, run, label, report_every_s, poll_s, log)
+
+
+def _score(plan: SweepPlan, run: Path, classifier: str | Path | None, label: str, log: TextIO) -> bool:
+    """Score a GAN run that ended with a generator and has no current score; whether a score was written."""
+    from lookbook.train import scoring
+
+    if classifier is None or plan.kind != "gan" or scoring.score_state(run)["state"] in ("scored", "scoring"):
+        return False
+    if launcher.run_status(run)["state"] == "failed" or scoring.generator_step(run) is None:
+        return False
+    _say(log, f"{label}: scoring with {Path(classifier).name}")
+    proc = launcher.spawn_detached(scoring.score_command([run], classifier), run / scoring.SCORE_LOG)
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        raise
+    state = scoring.score_state(run)
+    if state["state"] != "scored":
+        _say(log, f"{label}: not scored ({state['reason']})")
+        return False
+    return True
 
 
 def _watch(proc: subprocess.Popen | None, run: Path, label: str, report_every_s: float, poll_s: float, log: TextIO) -> None:

@@ -3,23 +3,28 @@ table with curves of several runs overlaid. Launching, stopping and reading runs
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from lookbook import paths
-from lookbook.train import launcher
+from lookbook.models.artifacts import GENERATOR_FILE
+from lookbook.train import launcher, scoring
+from lookbook.ui import training_scores
 from lookbook.ui.training_launch import KIND_NAMES, apply_pending, key, launch_form
-from lookbook.ui.training_live import live_view, run_metrics, run_picker, run_settings, runs_of
+from lookbook.ui.training_live import live_view, run_metrics, run_picker, run_settings, runs_of, use_button
+from lookbook.ui.training_sweeps import sweeps_section
 from lookbook.ui.widgets import chart
 from lookbook.viz import training as charts
 
-TABS = ("GAN", "Classifier", "Runs & comparison")
+TABS = ("GAN", "Classifier", "Sweeps", "Runs & comparison")
 COMPARE_RUNS = "train.compare.runs"
 COMPARE_METRICS = "train.compare.metrics"
 COMPARE_X = "train.compare.x"
 COMPARE_WINDOW = "train.compare.window"
+RANK_BY = "train.runs.rank_by"
 DEFAULT_METRICS = {
     "gan": ("g_loss", "d_loss", "eval_fcd", "eval_recognisability"),
     "classifier": ("val_accuracy", "val_loss", "accuracy", "loss"),
@@ -28,7 +33,7 @@ DEFAULT_METRICS = {
 TABLE_FIRST = ["id", "kind", "preset", "state", "progress", "epoch", "epochs", "step"]
 TABLE_HIDDEN = {"path", "reason", "total_steps"}
 
-__all__ = ["TABS", "apply_pending", "compare_section", "header", "run_section"]
+__all__ = ["TABS", "apply_pending", "compare_section", "header", "run_section", "sweeps_section"]
 
 
 def header() -> None:
@@ -72,7 +77,7 @@ def compare_section() -> None:
         _skipped(runs)
         return
     st.subheader("Runs")
-    _runs_table(runs)
+    rank_by = _runs_table(runs)
     _skipped(runs)
     st.subheader("Compare")
     ids = runs["id"].tolist()
@@ -120,6 +125,7 @@ def compare_section() -> None:
             "",
             key="train.compare.chart",
         )
+    _score_comparison(runs[runs["id"].isin(chosen)], rank_by)
     _settings_diff(chosen, paths_by_id)
 
 
@@ -132,7 +138,8 @@ def _progress(table: pd.DataFrame) -> pd.Series:
     return done.mask(table["state"] == "finished", 1.0).clip(0, 1)
 
 
-def _runs_table(runs: pd.DataFrame) -> None:
+def _runs_table(runs: pd.DataFrame) -> str:
+    """The runs, ranked by a chosen score (best GAN run marked); returns the score column ranked by."""
     table = runs.copy()
     for column in table.columns:
         values = table[column].dropna()
@@ -143,11 +150,29 @@ def _runs_table(runs: pd.DataFrame) -> None:
         ):
             table[column] = pd.to_numeric(table[column], errors="coerce")  # None -> NaN: an empty cell, not "None"
     table["progress"] = _progress(table)
-    order = [c for c in TABLE_FIRST if c in table] + [c for c in table if c not in TABLE_FIRST and c not in TABLE_HIDDEN]
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    with left:
+        conditional = "conditional" in table and table["conditional"].fillna(False).astype(bool).any()
+        rank_by = training_scores.sort_picker(RANK_BY, conditional=bool(conditional))
+    with right:
+        missing = training_scores.unscored(table)
+        bar = st.container(horizontal=True, vertical_alignment="bottom")
+        with bar:
+            training_scores.start(missing, key="train.runs.score_all", label=f"Score {len(missing)} unscored run(s)")
+            _use_best_button(table, rank_by, key="train.runs.use_best")
+    st.caption(training_scores.judge_note())
+    table = scoring.rank_runs(table, rank_by)
+    best = scoring.best_run(table[table["kind"] == "gan"], rank_by)
+    table.insert(0, "best", table["id"].eq(best).map({True: "★", False: ""}))
+    scores = [c for c in training_scores.SCORE_HELP if c in table] + (["score_judge"] if "score_judge" in table else [])
+    first = ["best", *TABLE_FIRST[:4], *scores, *TABLE_FIRST[4:]]
+    order = [c for c in first if c in table] + [c for c in table if c not in first and c not in TABLE_HIDDEN]
     config: dict[str, Any] = {
+        "best": st.column_config.TextColumn("", help=f"The best-scored GAN run by {scoring.BY_COLUMN[rank_by].label}", width=30),
         "progress": st.column_config.ProgressColumn("progress", format="percent", min_value=0, max_value=1),
         "updated": st.column_config.DatetimeColumn("updated", format="distance"),
         "best_value": st.column_config.NumberColumn("best value", format="%.4g"),
+        **training_scores.score_column_config(),
     }
     for column in table.columns:
         if column.endswith(("loss", "accuracy", "_lr", "d_real", "d_fake", "_acc")) or column.startswith("eval_"):
@@ -156,6 +181,31 @@ def _runs_table(runs: pd.DataFrame) -> None:
     failed = runs[(runs["state"] == "failed") & runs["reason"].notna()]
     for _, row in failed.head(5).iterrows():
         st.caption(f":material/error: **{row['id']}** failed: {str(row['reason'])[:300]}")
+    return rank_by
+
+
+def _use_best_button(table: pd.DataFrame, rank_by: str, key: str) -> None:
+    """Make the best-scored GAN run's generator the Lookbook's, in one click."""
+    best = scoring.best_run(table[table["kind"] == "gan"], rank_by)
+    path = table.loc[table["id"] == best, "path"].iloc[0] if best else None
+    model = Path(path) / GENERATOR_FILE if path else None
+    use_button("gan", model if model is not None and model.is_file() else None, key=key, label=f"Use the best ({best})")
+
+
+def _score_comparison(chosen: pd.DataFrame, rank_by: str) -> None:
+    """The chosen runs' scores side by side, best first."""
+    columns = [c for c in training_scores.SCORE_HELP if c in chosen and chosen[c].notna().any()]
+    if not columns or len(chosen) < 2:
+        return
+    st.markdown(f"**Scores**, best first by {scoring.BY_COLUMN[rank_by].label}")
+    ranked = scoring.rank_runs(chosen, rank_by)
+    st.dataframe(
+        ranked[["id", *columns]],
+        hide_index=True,
+        column_config=training_scores.score_column_config(),
+        width="content",
+        key="train.compare.scores",
+    )
 
 
 def _skipped(runs: pd.DataFrame) -> None:
@@ -186,6 +236,24 @@ def _settings_diff(chosen: list[str], paths_by_id: dict[str, str]) -> None:
         st.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=chosen), width="content")
     else:
         st.caption("None: the chosen runs share every setting.")
+    twins = same_settings_and_seed(settings, skip)
+    if twins:
+        st.info(
+            f"{' and '.join(f'**{r}**' for r in twins[0])} share every setting and the seed "
+            f"({settings[twins[0][0]].get('seed', 0)}): the seed fixes the starting weights, the order of the images and "
+            "every noise draw, so on the same data they train alike and draw the same curves. Change `seed` to see how "
+            "much a run varies by chance.",
+            icon=":material/content_copy:",
+        )
+
+
+def same_settings_and_seed(settings: dict[str, dict[str, Any]], skip: set[str]) -> list[tuple[str, ...]]:
+    """Groups of runs whose settings (seed and dataset included) are all equal."""
+    groups: dict[str, list[str]] = {}
+    for run_id, values in settings.items():
+        shown = {k: v for k, v in values.items() if k not in skip - {"data"}}
+        groups.setdefault(repr(sorted(shown.items(), key=lambda kv: kv[0])), []).append(run_id)
+    return [tuple(ids) for ids in groups.values() if len(ids) > 1]
 
 
 def _short(value: Any) -> str:

@@ -77,7 +77,13 @@ GAN_GROUPS: tuple[Group, ...] = (
             Field("noise_dim", "Noise size", "slider", low=10, high=150, step=1, help="Original tuning range 10–150."),
             Field("kernel_size_px", "Kernel size (px)", "slider", low=2, high=7, step=1),
             Field("init_std", "Init std", "steps", options=INIT_STD_STEPS),
-            Field("bn_epsilon", "Epsilon", "steps", options=EPSILON_STEPS, help="Original tuning range 1e-6–1e-3."),
+            Field(
+                "bn_epsilon",
+                "Batch-norm epsilon",
+                "steps",
+                options=EPSILON_STEPS,
+                help='The report\'s "epsilon 8e-5"; original tuning range 1e-6–1e-3.',
+            ),
             Field("g_base_width", "G width", "steps", options=WIDTH_STEPS),
             Field("d_base_width", "D width", "steps", options=WIDTH_STEPS),
             Field("conditional", "Class-conditional", "toggle"),
@@ -97,6 +103,13 @@ GAN_GROUPS: tuple[Group, ...] = (
             Field("loss", "Loss", "choice"),
             Field("g_lr", "G learning rate", "steps", options=LR_STEPS, help="Original tuning range 1e-5–2."),
             Field("d_lr", "D learning rate", "steps", options=LR_STEPS, help="Original tuning range 1e-5–2."),
+            Field(
+                "adam_epsilon",
+                "Adam epsilon",
+                "steps",
+                options=ADAM_EPSILON_STEPS,
+                help="The optimiser's numerical floor, one of the original's tuned knobs.",
+            ),
             Field(
                 "beta1",
                 "Beta1",
@@ -163,7 +176,6 @@ GAN_GROUPS: tuple[Group, ...] = (
         (
             Field("include_categories", "Train on these categories only", "list", help="Empty: every garment category."),
             Field("beta2", "Beta2", "number", low=0.0, high=0.9999, step=0.001, fmt="%.4f"),
-            Field("adam_epsilon", "Adam epsilon", "steps", options=ADAM_EPSILON_STEPS),
             Field("d_steps", "D steps per G step", "slider", low=1, high=10, step=1),
             Field("d_dropout", "D dropout", "slider", low=0.0, high=0.9, step=0.05),
             Field("bn_momentum", "Batch-norm momentum", "number", low=0.0, high=0.999, step=0.01, fmt="%.3f"),
@@ -381,3 +393,46 @@ def command_line(kind: str, data: str | Path, run: str | Path, preset: str | Non
     """The shell command that starts the same run from a terminal in the repo folder."""
     cmd = launcher.train_command(kind, Path(paths.command_path(data)), Path(paths.command_path(run)), preset, sets)
     return shlex.join(["python", *cmd[1:]])
+
+
+# sweeps --------------------------------------------------------------------------------------------------
+def sweepable_fields(kind: str) -> dict[str, str]:
+    """Settings a sweep can vary, by name, with their form labels: numbers, choices and switches (not paths or lists)."""
+    hints = typing.get_type_hints(config_class(kind))
+    out = {}
+    for group in form_groups(kind):
+        for field in group.fields:
+            hint = hints.get(field.name)
+            if field.name not in DYNAMIC_OPTIONS and (hint in (int, float, bool) or typing.get_origin(hint) is typing.Literal):
+                out[field.name] = field.label
+    return out
+
+
+def is_numeric(kind: str, name: str) -> bool:
+    """Whether a setting takes numbers (so a sweep can draw it from a range)."""
+    return typing.get_type_hints(config_class(kind)).get(name) in (int, float)
+
+
+def suggest_values(kind: str, name: str, base: Config) -> list[Any]:
+    """Two or three values worth trying for a setting: the preset's and its neighbours on the form's ladder or choices."""
+    value = getattr(base, name)
+    field = next((f for g in form_groups(kind) for f in g.fields if f.name == name), None)
+    options = choices(kind, field, value) if field is not None and field.widget in ("steps", "choice") else []
+    if isinstance(value, bool):
+        return [False, True]
+    if options and value in options:
+        i = options.index(value)
+        return options[max(0, i - 1) : i + 2] if i + 1 < len(options) else options[-3:]
+    if isinstance(value, (int, float)):
+        return [value, value * 2] if value else [0, 1]
+    return [value]
+
+
+def grid_item(name: str, values: Sequence[Any]) -> str:
+    """`key=v1,v2` for `python -m lookbook sweep --grid` (values written so they parse back to themselves)."""
+    return f"{name}={','.join(launcher.format_value(v) for v in values)}"
+
+
+def random_item(name: str, low: float, high: float, log: bool) -> str:
+    """`key=lo..hi[:log]` for `python -m lookbook sweep --random`."""
+    return f"{name}={low:g}..{high:g}{':log' if log else ''}"

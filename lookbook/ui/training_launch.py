@@ -17,7 +17,7 @@ from lookbook.data.dataset import IMAGE_SIZES_PX
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE
 from lookbook.train import launcher
-from lookbook.ui import cache, state
+from lookbook.ui import cache, state, training_scores
 from lookbook.ui import training_fields as tf
 from lookbook.ui.sidebar import dataset_label
 
@@ -51,7 +51,7 @@ def apply_pending() -> None:
 
 def launch_form(kind: str) -> None:
     """The whole form for a new `kind` run (gan or classifier)."""
-    data = _dataset_picker(kind)
+    data = dataset_picker(kind)
     if data is None:
         return
     preset, base = _preset_picker(kind)
@@ -71,7 +71,7 @@ def launch_form(kind: str) -> None:
 
 
 # dataset and preset ----------------------------------------------------------------------------------
-def _dataset_picker(kind: str) -> str | None:
+def dataset_picker(kind: str) -> str | None:
     """The dataset to train on: a prepared one, the sidebar's active dataset by default (and when it changes)."""
     active = state.active_dataset()
     options = [str(p) for p in paths.find_datasets()]
@@ -297,7 +297,7 @@ def _launch_row(kind: str, data: str, preset: str, config: Config | None, sets: 
 def _launch(kind: str, data: str, run: Path, preset: str, sets: list[str]) -> None:
     try:
         with st.spinner("Starting the trainer…"):
-            pid = launcher.start_run(kind, data, run, preset, sets)
+            pid = launcher.start_run(kind, data, run, preset, sets, score_with=training_scores.judge())
     except LookbookError as exc:
         st.error(f"Not started: {exc}", icon=":material/error:")
         return

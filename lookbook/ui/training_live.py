@@ -24,7 +24,7 @@ from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE
 from lookbook.runs import CONFIG_FILE, METRICS_FILE, RunDir
 from lookbook.train import checkpoint, launcher
-from lookbook.ui import state
+from lookbook.ui import cache, state, training_scores
 from lookbook.ui.training_fields import format_number
 from lookbook.ui.training_launch import key
 from lookbook.ui.widgets import chart
@@ -33,7 +33,7 @@ from lookbook.viz import training as charts
 REFRESH_S = 2.0  # how often the live view rereads a training run's folder
 IDLE_REFRESH_S = 10.0  # how often a run that is not training is checked for having been resumed elsewhere
 GRID_WIDTH_PX = 560  # sample grids are drawn this wide (8 columns of 64 px images are 530 px)
-GRID_MAX_HEIGHT_PX = 720  # taller grids scroll in a box of this height
+SAMPLE_ROW_PX = 44  # height of a sample-grid row in its table (a 32 px grid row is drawn a third larger)
 REPORT_FILE = "report.json"  # lookbook.train.classifier_trainer.REPORT_FILE (importing that module loads Keras)
 STATE_BADGES = {
     "starting": ("blue", ":material/hourglass_top:", "starting"),
@@ -146,6 +146,7 @@ def _view(kind: str, run: str) -> None:
     _status_block(kind, run, status, metrics)
     _controls(kind, run, status)
     if kind == "gan":
+        training_scores.score_panel(run, status.get("state", "created"))
         _gan_panels(run, metrics)
     else:
         _classifier_panels(run, metrics)
@@ -181,9 +182,10 @@ def _status_block(kind: str, run: str, status: dict[str, Any], metrics: pd.DataF
         if run_state in launcher.LIVE_STATES and rd.stop_requested():
             st.badge("stop requested", icon=":material/pending:", color="orange")
         st.caption(f"`{paths.display_path(run)}` · {_updated(status.get('updated'))}")
-    if status.get("reason") and run_state not in launcher.LIVE_STATES:
+    reason = launcher.describe_reason(run, status)
+    if reason and run_state not in launcher.LIVE_STATES:
         tell = st.error if run_state == "failed" else st.info
-        tell(f"{str(status['reason'])[:500]}", icon=":material/info:")
+        tell(f"{str(reason)[:500]}", icon=":material/info:")
     if run_state == "starting":
         st.caption("Starting the trainer (loading TensorFlow, reading the dataset)…")
     st.progress(*_progress(kind, run, status))
@@ -247,7 +249,7 @@ def _controls(kind: str, run: str, status: dict[str, Any]) -> None:
             _resume_controls(run, status)
         model = rd.path / MODEL_FILES[kind]
         if model.is_file() and run_state not in launcher.LIVE_STATES:
-            _use_model_button(kind, model)
+            use_button(kind, model, key=key(kind, "use_model"))
 
 
 def _stop(run: str) -> None:
@@ -271,7 +273,7 @@ def _resume_controls(run: str, status: dict[str, Any]) -> None:
             return
         try:
             with st.spinner("Starting the trainer…"):
-                launcher.start_run("gan", data, run, None, overrides, resume=True)
+                launcher.start_run("gan", data, run, None, overrides, resume=True, score_with=training_scores.judge())
         except LookbookError as exc:
             st.error(f"Not resumed: {exc}", icon=":material/error:")
             return
@@ -310,16 +312,17 @@ def _resume_target(run: str, settings: dict[str, Any], status: dict[str, Any], f
     return "epochs", epochs, int(wanted)
 
 
-def _use_model_button(kind: str, model: Path) -> None:
+def use_button(kind: str, model: Path | None, key: str, label: str | None = None) -> None:
+    """Make `model` the Lookbook's generator / classifier; says so when it already is (disabled without a model)."""
     active_key = MODEL_STATE[kind][0]
-    in_use = st.session_state.get(active_key) == str(model)
+    in_use = model is not None and st.session_state.get(active_key) == str(model)
     what = "generator" if kind == "gan" else "classifier"
-    label = f"In use in the lookbook ({what})" if in_use else f"Use this {what} in the lookbook"
+    label = f"In use in the lookbook ({what})" if in_use else (label or f"Use this {what} in the lookbook")
     if st.button(
         label,
-        key=key(kind, "use_model"),
+        key=key,
         icon=":material/check:" if in_use else ":material/auto_awesome_mosaic:",
-        disabled=in_use,
+        disabled=in_use or model is None,
         on_click=use_model,
         args=(kind, str(model)),
     ):
@@ -409,35 +412,74 @@ def _samples(run: str, settings: dict[str, Any]) -> None:
     if not grids:
         st.caption("The first sample grid appears at the end of the first epoch.")
         return
-    epochs = list(grids)
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
-    follow = left.toggle(
-        "Follow the newest epoch", value=True, key=key("gan", "sample_follow"), help="Off: scrub through earlier grids."
-    )
-    epoch = epochs[-1]
-    if not follow and len(epochs) > 1:
-        widget = key("gan", "sample_epoch")
-        if st.session_state.get(widget) not in epochs:
-            st.session_state[widget] = epochs[-1]
-        with right:
-            epoch = st.select_slider("Epoch", options=epochs, key=widget, help="Scrub through the sample grids over training.")
+    epoch = _sample_epoch(list(grids))
     categories = settings.get("categories") if settings.get("conditional") else None
-    if categories:
-        st.caption(f"One row per category, top to bottom: {', '.join(categories)}.")
-    shown_px = _image_height_px(grids[epoch], GRID_WIDTH_PX)
-    # a conditional grid has a row per category: scroll through a tall one instead of stretching the page
-    box = st.container(height=GRID_MAX_HEIGHT_PX) if shown_px > GRID_MAX_HEIGHT_PX else st.container()
-    box.image(str(grids[epoch]), caption=f"epoch {epoch}", width=GRID_WIDTH_PX)
-
-
-def _image_height_px(path: Path, width_px: int) -> float:
-    """Height of an image drawn `width_px` wide (reads the PNG header only)."""
+    if not categories:
+        st.image(str(grids[epoch]), caption=f"epoch {epoch}", width=GRID_WIDTH_PX)
+        return
     try:
-        with Image.open(path) as image:
-            width, height = image.size
-    except OSError:
-        return 0.0
-    return height * width_px / max(width, 1)
+        table = charts.sample_rows(_grid(str(grids[epoch])), categories, _category_counts(settings.get("data")))
+    except (OSError, ValueError) as exc:  # a grid from another run layout, or half-written
+        st.caption(f"This sample grid cannot be split into one row per category ({exc}).")
+        st.image(str(grids[epoch]), caption=f"epoch {epoch}", width=GRID_WIDTH_PX)
+        return
+    st.caption(
+        f"Epoch {epoch}: one row per category the dataset holds ({len(table)}), one column per fixed latent vector. "
+        "Click a row to see it large."
+    )
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        column_order=["garment", "images", "samples"],
+        column_config={
+            "garment": st.column_config.TextColumn("category", width="small"),
+            "images": st.column_config.NumberColumn("training images", width="small", help="Real images of it"),
+            "samples": st.column_config.ImageColumn("samples", width="large"),
+        },
+        row_height=SAMPLE_ROW_PX,
+        height=(len(table) + 1) * SAMPLE_ROW_PX + 3,  # every row shown: no scroll box inside the page
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key("gan", "sample_rows"),
+    )
+    chosen = picked.selection.rows if picked is not None else []
+    if chosen and chosen[0] < len(table):
+        row = table.iloc[chosen[0]]
+        st.image(row["samples"], caption=f"{row['garment']} at epoch {epoch}", width="stretch")
+
+
+def _sample_epoch(epochs: list[int]) -> int:
+    """The epoch slider: the newest grid by default, and it follows new epochs unless moved back to an earlier one."""
+    widget, newest_seen = key("gan", "sample_epoch"), key("gan", "sample_newest")
+    if len(epochs) == 1:
+        return epochs[0]
+    if st.session_state.get(widget) not in epochs or st.session_state.get(widget) == st.session_state.get(newest_seen):
+        st.session_state[widget] = epochs[-1]
+    st.session_state[newest_seen] = epochs[-1]
+    return st.select_slider(
+        "Epoch", options=epochs, key=widget, help="Scrub through the sample grids; at the newest it follows training."
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _grid_at(path: str, mtime_ns: int) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def _grid(path: str) -> np.ndarray:
+    return _grid_at(path, Path(path).stat().st_mtime_ns)
+
+
+def _category_counts(data: str | None) -> dict[str, int] | None:
+    """Images per category in the run's dataset, or None when the dataset cannot be opened."""
+    if not data:
+        return None
+    try:
+        counts = cache.dataset(data).index["category"].value_counts()
+    except (LookbookError, OSError, ValueError, KeyError):
+        return None
+    return {str(k): int(v) for k, v in counts.items()}
 
 
 # classifier panels ----------------------------------------------------------------------------------

@@ -307,3 +307,43 @@ def compare_figure(
     fig.update_xaxes(title_text=_x_title(x), row=rows)
     fig.update_annotations(font={"color": INK, "size": 13})
     return fig
+
+
+# sample grids ------------------------------------------------------------------------------------------
+SAMPLE_PAD_PX = 2  # white border around each cell of a sample grid (lookbook.train.callbacks.make_grid's pad_px)
+
+
+def grid_rows(grid_uint8: np.ndarray, n_rows: int, pad_px: int = SAMPLE_PAD_PX) -> list[np.ndarray]:
+    """The `n_rows` rows of a sample grid image (H, W, 3), each with the white border around it."""
+    cell = (grid_uint8.shape[0] - pad_px) // max(n_rows, 1)
+    if n_rows < 1 or cell <= pad_px:
+        raise ValueError(f"a {grid_uint8.shape[0]} px tall grid cannot hold {n_rows} rows")
+    return [grid_uint8[r * cell : (r + 1) * cell + pad_px] for r in range(n_rows)]
+
+
+def png_data_uri(image_uint8: np.ndarray) -> str:
+    """A `data:image/png;base64,...` URI of an image (what a dataframe's image column shows)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(image_uint8).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def sample_rows(grid_uint8: np.ndarray, categories: Sequence[str], counts: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """One row per category of a conditional sample grid: category, its name, training images, the row as a PNG URI.
+
+    With `counts` (images per category in the dataset), categories the dataset no longer holds are left out.
+    """
+    from lookbook.data.taxonomy import display_name
+
+    rows = []
+    for category, strip in zip(categories, grid_rows(grid_uint8, len(categories))):
+        count = None if counts is None else int(counts.get(category, 0))
+        if count == 0:
+            continue
+        rows.append({"category": category, "garment": display_name(category), "images": count, "samples": png_data_uri(strip)})
+    return pd.DataFrame(rows, columns=["category", "garment", "images", "samples"])

@@ -32,7 +32,7 @@ APP = str(paths.REPO_ROOT / "app.py")
 PAGE = "pages/training.py"
 TIMEOUT_S = 120
 RUN_TIMEOUT_S = 300  # a trainer starts TensorFlow in a fresh process; the shared CPU can make that slow
-GAN_TAB, CLASSIFIER_TAB, RUNS_TAB = "GAN", "Classifier", "Runs & comparison"
+GAN_TAB, CLASSIFIER_TAB, SWEEPS_TAB, RUNS_TAB = "GAN", "Classifier", "Sweeps", "Runs & comparison"
 # A GAN that trains in well under a second per epoch on the 48-image, 32 px tiny dataset (3 steps per epoch).
 TINY_GAN = {"batch_size": 16, "g_base_width": 8, "d_base_width": 8, "noise_dim": 16, "log_every_steps": 1}
 
@@ -377,7 +377,7 @@ def test_watch_a_finished_run_curves_grid_scrubber_and_quality(workspace):
     quality = _figures(at)["train.gan.eval_chart"]
     assert [list(t.y) for t in quality.data] == [[20.0, 10.0], [0.2, 0.4]]
     assert at.get("image")[0].captions == ["epoch 4"]
-    at.toggle(key="train.gan.sample_follow").set_value(False).run()
+    assert at.select_slider(key="train.gan.sample_epoch").value == 4  # the newest grid by default
     at.select_slider(key="train.gan.sample_epoch").set_value(2).run()
     assert at.get("image")[0].captions == ["epoch 2"]
     at.slider(key="train.gan.window").set_value(1).run()
@@ -635,9 +635,137 @@ def test_train_longer_on_a_budgeted_run_extends_its_budget_not_its_epochs(worksp
     at.button(key="train.gan.resume").click().run()
     assert not at.exception, at.exception
     ((args, kwargs),) = started
-    assert args[4] == {"max_minutes": 20.0} and kwargs == {"resume": True}
+    assert args[4] == {"max_minutes": 20.0} and kwargs == {"resume": True, "score_with": at.session_state["app.classifier"]}
     ended_by_epochs = make_run(paths.runs_dir(), "epochs-first", metrics=rows[:3], config=config, epoch=4, epochs=4, step=12)
     checkpoint.save(ended_by_epochs.path, {}, {"step": 12, "epoch": 4})
     at.run()  # the new run joins the list
     at.selectbox(key="train.gan.run").set_value(str(ended_by_epochs.path)).run()
     assert at.number_input(key="train.gan.resume_epochs").label == "Train to epoch"  # 150 s of its 600 s used
+
+
+# sample grid rows, scores, sweeps and small wording ---------------------------------------------------------
+def _conditional_grid(rd: RunDir, epoch: int, n_rows: int, cols: int = 2, size: int = 32) -> None:
+    """A sample grid laid out as the trainer lays it out (one row per category, 2 px white borders)."""
+    grid = np.full((n_rows * (size + 2) + 2, cols * (size + 2) + 2, 3), 255, np.uint8)
+    for r in range(n_rows):
+        for c in range(cols):
+            grid[2 + r * (size + 2) : 2 + r * (size + 2) + size, 2 + c * (size + 2) : 2 + c * (size + 2) + size] = 40 * r
+    rd.samples_dir.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(grid).save(rd.sample_path(epoch))
+
+
+def _score(rd: RunDir, accuracy: float, fcd: float, step: int = 12) -> None:
+    metrics = {"conditional_accuracy": accuracy, "fcd": fcd, "recognisability": 0.5, "within_class_diversity": 0.8}
+    score = {"metrics": metrics, "classifier": "/m/judge/classifier.keras", "judge_px": 32, "n_images": 100}
+    (rd.path / "score.json").write_text(json.dumps({**score, "generator": {"step": step, "image_size_px": 32}}))
+
+
+def test_sample_grid_has_a_labelled_row_per_category_the_dataset_holds(workspace):
+    data = str(workspace / paths.DATASETS_DIR / "tiny")
+    categories = ["jeans", "dress", "sports_shoes", "tshirt"]  # the tiny dataset holds no dress
+    rd = make_run(paths.runs_dir(), "cond", config=_gan_config(conditional=True, categories=categories, data=data), epoch=2)
+    for epoch in (1, 2):
+        _conditional_grid(rd, epoch, len(categories))
+
+    at = _page()
+
+    rows = at.dataframe(key="train.gan.sample_rows").value
+    assert rows["garment"].tolist() == ["Jeans", "Sports shoes", "T-shirt"] and rows["images"].tolist() == [16, 16, 16]
+    first = _decode_uri(rows["samples"].iloc[0])
+    assert first.shape == (36, 70, 3) and (first[2:34, 2:34] == 0).all()  # jeans is row 0 of the grid
+    assert (_decode_uri(rows["samples"].iloc[1])[2:34, 2:34] == 80).all()  # sports shoes: row 2 (dress left out)
+    assert at.select_slider(key="train.gan.sample_epoch").value == 2
+    assert "one row per category the dataset holds (3)" in _text(at)
+
+
+def test_epoch_slider_follows_new_epochs_unless_moved_back(workspace):
+    rd = make_run(paths.runs_dir(), "grid", config=_gan_config(), epoch=2)
+    for epoch in (1, 2):
+        _sample(rd, epoch)
+    at = _page()
+    assert at.select_slider(key="train.gan.sample_epoch").value == 2
+    _sample(rd, 3)
+    at.run()
+    assert at.select_slider(key="train.gan.sample_epoch").value == 3  # at the newest: it follows
+    at.select_slider(key="train.gan.sample_epoch").set_value(1).run()
+    _sample(rd, 4)
+    at.run()
+    assert at.select_slider(key="train.gan.sample_epoch").value == 1  # moved back: it stays
+
+
+def test_scores_rank_the_runs_table_mark_the_best_and_send_it_to_the_lookbook(workspace):
+    runs = {}
+    for name, accuracy, fcd in (("gan-a", 0.4, 9.0), ("gan-b", 0.7, 12.0), ("gan-c", None, None)):
+        rd = make_run(paths.runs_dir(), name, metrics=_gan_rows(3), config=_gan_config(seed=len(runs), conditional=True))
+        runs[name] = _fake_generator(rd)
+        if accuracy is not None:
+            _score(rd, accuracy, fcd)
+    at = _page(RUNS_TAB)
+    table = at.dataframe[0].value
+    assert table["id"].tolist() == ["gan-b", "gan-a", "gan-c"] and table["best"].tolist() == ["★", "", ""]
+    assert table.set_index("id").loc["gan-a", "score_fcd"] == 9.0
+    assert at.button(key="train.runs.score_all").label == "Score 1 unscored run(s)"
+    assert at.session_state["app.generator"] == str(runs["gan-a"])  # the sidebar's first find
+    at.button(key="train.runs.use_best").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["app.generator"] == str(runs["gan-b"])
+    at.selectbox(key="train.runs.rank_by").set_value("score_fcd").run()
+    table = at.dataframe[0].value
+    assert table["id"].tolist()[:2] == ["gan-a", "gan-b"] and table["best"].tolist()[0] == "★"
+    assert at.button(key="train.runs.use_best").label == "Use the best (gan-a)"
+
+
+def test_score_panel_shows_the_figures_and_who_judged(workspace):
+    rd = make_run(paths.runs_dir(), "scored", metrics=_gan_rows(3), config=_gan_config())
+    _fake_generator(rd)
+    _score(rd, 0.625, 7.5)
+    at = _page()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["asked-for class ↑"] == "62.5%" and cards["FCD ↓"] == "7.50" and cards["within-class diversity ↑"] == "80.0%"
+    assert "Judged by `/m/judge/classifier.keras` at 32 px on 100 garments" in _text(at)
+    assert at.button(key="train.gan.score.scored").label == "Score again"
+
+
+def test_a_run_you_stopped_says_so(workspace):
+    rd = make_run(paths.runs_dir(), "halted", state="stopped", config=_gan_config(), reason="stopped by SIGTERM")
+    rd.request_stop()
+    at = _page()
+    assert any("stopped by you" in i.value for i in at.info), [i.value for i in at.info]
+    (rd.path / "STOP").unlink()
+    at.run()
+    assert any("stopped from outside the app (SIGTERM)" in i.value for i in at.info)
+
+
+def test_compared_runs_with_the_same_settings_and_seed_get_a_note(workspace):
+    make_run(paths.runs_dir(), "twin-a", metrics=_gan_rows(3), config=_gan_config(seed=3))
+    make_run(paths.runs_dir(), "twin-b", metrics=_gan_rows(3), config=_gan_config(seed=3))
+    at = _page(RUNS_TAB)
+    assert any("share every setting and the seed (3)" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_adam_epsilon_sits_beside_the_learning_rates_and_bn_epsilon_is_named():
+    groups = {g.title: [f.name for f in g.fields] for g in tf.form_groups("gan")}
+    labels = {f.name: f.label for g in tf.form_groups("gan") for f in g.fields}
+    assert groups["Optimisation"][:5] == ["optimizer", "loss", "g_lr", "d_lr", "adam_epsilon"]
+    assert labels["bn_epsilon"] == "Batch-norm epsilon" and "adam_epsilon" not in groups[tf.MORE_SETTINGS]
+
+
+def test_sweeps_tab_plans_a_two_by_two_grid_and_names_bad_values(workspace):
+    at = _page(SWEEPS_TAB)
+    assert "No sweeps yet" in _text(at)
+    at.selectbox(key="train.sweep.setting0").set_value("g_lr").run()
+    at.text_input(key="train.sweep.values0.g_lr").input("1e-4, 3e-4").run()
+    at.selectbox(key="train.sweep.setting1").set_value("batch_size").run()
+    at.text_input(key="train.sweep.values1.batch_size").input("8, 16").run()
+    assert not at.exception, at.exception
+    assert "**4 run(s)**, one after another, about 12 minutes of training in all" in _text(at)
+    assert not at.button(key="train.sweep.queue").disabled
+    at.text_input(key="train.sweep.values1.batch_size").input("8, 4000").run()
+    assert any("cannot run" in e and "batch_size 4000" in e for e in _errors(at)), _errors(at)
+    assert at.button(key="train.sweep.queue").disabled
+
+
+def _decode_uri(uri: str) -> np.ndarray:
+    import io
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB"))

@@ -33,20 +33,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--manifest", metavar="FILE", help="regenerate a saved lookbook (manifest JSON) instead of a new one")
     p.add_argument("--save-manifest", metavar="FILE", help="also write the lookbook's manifest JSON here")
     p.add_argument("--dpi", type=int, default=150, help="print resolution of the A4 pages (default 150)")
+    p.add_argument(
+        "--client",
+        action="store_true",
+        help="client version: no seeds, confidences, classifier disagreements or checkpoint hashes on the pages "
+        "(a ZIP's manifest.json still records them)",
+    )
+    p.add_argument("--cover", action="store_true", help="start a PDF or ZIP with a cover page (title, subtitle, date)")
+    p.add_argument("--cover-subtitle", default="", metavar="TEXT", help="cover subtitle, e.g. 'Spring 2027 · for Maison X'")
+    p.add_argument("--cover-date", default=None, metavar="TEXT", help="date line on the cover (default: today)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fill setting, e.g. accept_confidence=0.7")
     p.add_argument("--out", required=True, metavar="FILE", help="output: FILE.png (one file per page), FILE.pdf or FILE.zip")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from lookbook.compose import FillConfig, RenderConfig, Session, Studio
+    from lookbook.compose import Cover, FillConfig, RenderConfig, Session, Studio
     from lookbook.compose.export import export_format
     from lookbook.errors import LookbookError
 
     out = Path(args.out)
     kind = export_format(out)
     fill = FillConfig().with_overrides(args.set)
-    render = RenderConfig(dpi=args.dpi)
+    render = RenderConfig(dpi=args.dpi, client=args.client)
     render.validate()
     if args.pages is not None and args.pages < 1:
         raise LookbookError(f"--pages must be at least 1, got {args.pages}")
@@ -79,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
     if args.title is not None:
         session.lookbook.title = args.title
     session.render_config = render
+    if args.cover or args.cover_subtitle or args.cover_date:
+        session.cover = Cover(session.lookbook.title, args.cover_subtitle, args.cover_date or _today())
+    if session.studio.resize_note:
+        print(f"note: {session.studio.resize_note}", file=sys.stderr)
 
     written = _export(session, out, kind)
     if args.save_manifest:
@@ -109,6 +122,12 @@ def _export(session, out: Path, kind: str) -> list[Path]:
         paths.append(write_export(target, session.png(i)))
         report(i + 1, len(session.pages))
     return paths
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.date.today().strftime("%-d %B %Y")
 
 
 def _progress(label: str):

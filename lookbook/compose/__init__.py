@@ -11,13 +11,14 @@ Plain Python calls for every designer action (the Streamlit page stays thin):
 from lookbook.compose.book import LatentSpec, Lookbook, Page, Slot
 from lookbook.compose.harmony import Harmony, Swatch, garment_palette, score_outfit
 from lookbook.compose.outfit import GARMENTS, FillConfig, Garment
-from lookbook.compose.render import PageView, RenderConfig, render_page
+from lookbook.compose.render import Cover, PageView, RenderConfig, render_cover, render_page
 from lookbook.compose.session import Session
 from lookbook.compose.studio import Studio, default_classifier_path, default_generator_path
 from lookbook.compose.templates import Template, TemplateSlot, get_template, load_templates, template_names
 
 __all__ = [
     "GARMENTS",
+    "Cover",
     "FillConfig",
     "Garment",
     "Harmony",
@@ -37,6 +38,7 @@ __all__ = [
     "garment_palette",
     "get_template",
     "load_templates",
+    "render_cover",
     "render_page",
     "score_outfit",
     "template_names",

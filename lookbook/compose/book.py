@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from lookbook.compose.templates import Template, TemplateSlot, get_template
+from lookbook.data.taxonomy import outfit_categories
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import latent
 
@@ -91,7 +92,7 @@ class Page:
 
     template: str
     slots: list[Slot]
-    title: str = ""
+    title: str = ""  # "" follows the page's position ("Look 02"); any other text is the designer's own name
     notes: str = ""
 
     def slot(self, index: int) -> Slot:
@@ -110,7 +111,7 @@ class Lookbook:
     pages: list[Page] = field(default_factory=list)
     created: str = field(default_factory=now_iso)
     revision: int = 0  # incremented each time the lookbook is saved
-    pages_made: int = 0  # pages ever added, for default titles that do not repeat after deletes
+    pages_made: int = 0  # pages ever added
     checkpoints: dict = field(default_factory=dict)  # what the last save recorded (path, hash per model)
 
     def next_seed(self) -> int:
@@ -126,6 +127,10 @@ class Lookbook:
             )
         return self.pages[index]
 
+    def page_title(self, index: int) -> str:
+        """The title shown and printed: the designer's own, else one that follows the position ("Look 02")."""
+        return self.page(index).title or auto_title(index)
+
     # --- pages -------------------------------------------------------------------------------------------
 
     def add_page(self, template: str | Template, title: str = "", notes: str = "", index: int | None = None) -> Page:
@@ -135,7 +140,7 @@ class Lookbook:
         page = Page(
             template=tpl.name,
             slots=[new_slot(s, self.next_seed()) for s in tpl.slots],
-            title=title or f"Look {self.pages_made:02d}",
+            title=title,
             notes=notes,
         )
         self.pages.insert(len(self.pages) if index is None else max(0, min(index, len(self.pages))), page)
@@ -172,19 +177,45 @@ class Lookbook:
         self.page(page).slot(slot).locked = bool(locked)
 
     def set_category(self, page: int, slot: int, category: str | None) -> None:
-        """Choose a category for a slot (None = any allowed); the slot keeps its seed and is filled again."""
+        """Choose a category for a slot (None = any its template allows; any outfit category may be asked for, a skirt
+        in a "Top" slot included); the slot keeps its seed and is filled again."""
         target = self.page(page).slot(slot)
-        if category is not None and category not in target.allowed:
-            raise LookbookError(f"{category!r} does not fit slot {target.name!r} (allowed: {', '.join(target.allowed)})")
+        if category is not None and category not in outfit_categories():
+            raise LookbookError(f"{category!r} is not an outfit category (see lookbook/data/categories.csv)")
         if category != target.category:
             target.category = category
             target.clear()
+
+    def set_template(self, page: int, template: str | Template) -> None:
+        """Change a page's template in place: a new slot keeps an old slot's garment when that garment fits it (same
+        slot name first); the others get fresh seeds."""
+        tpl = template if isinstance(template, Template) else get_template(template)
+        target = self.page(page)
+        old = list(target.slots)
+        slots = []
+        for t in tpl.slots:
+            fits = [s for s in old if (s.category or s.default) in t.allowed and (s.category or s.label in (None, *t.allowed))]
+            keep = next((s for s in fits if s.name == t.name), fits[0] if fits else None)
+            if keep is None:
+                slots.append(new_slot(t, self.next_seed()))
+                continue
+            old.remove(keep)
+            # a conditional generator draws the recorded latent as the category asked: pin it, so the garment stays
+            asked = keep.category or keep.default
+            category = asked if keep.category or asked != t.default else None
+            slots.append(replace(keep, name=t.name, allowed=t.allowed, default=t.default, category=category))
+        target.template, target.slots = tpl.name, slots
 
     def set_latent(self, page: int, slot: int, spec: LatentSpec) -> None:
         """Show exactly `spec` in a slot (a picked variation); labels are refreshed on the next fill."""
         target = self.page(page).slot(slot)
         target.clear()
         target.latent = spec
+
+
+def auto_title(index: int) -> str:
+    """The title of an unnamed page at 0-based position `index`."""
+    return f"Look {index + 1:02d}"
 
 
 def new_slot(template_slot: TemplateSlot, seed: int) -> Slot:

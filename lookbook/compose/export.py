@@ -16,6 +16,7 @@ from lookbook.errors import LookbookError
 
 FORMATS = (".png", ".pdf", ".zip")
 MANIFEST_NAME = "manifest.json"
+COVER_NAME = "cover.png"
 
 
 def png_bytes(page: Image.Image, dpi: int = 150) -> bytes:
@@ -37,11 +38,14 @@ def pdf_bytes(pages: list[Image.Image], dpi: int = 150, title: str = "Lookbook")
     return buf.getvalue()
 
 
-def zip_bytes(pages: list[Image.Image], manifest: dict[str, Any], dpi: int = 150) -> bytes:
-    """`page_01.png`, `page_02.png`, ... and `manifest.json` in one ZIP."""
+def zip_bytes(pages: list[Image.Image], manifest: dict[str, Any], dpi: int = 150, cover: bool = False) -> bytes:
+    """`page_01.png`, `page_02.png`, ... and `manifest.json` in one ZIP; with `cover`, the first image is `cover.png`."""
     require_pages(pages)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:  # PNGs are already compressed
+        if cover:
+            zf.writestr(COVER_NAME, png_bytes(pages[0], dpi))
+            pages = pages[1:]
         for i, page in enumerate(pages, start=1):
             zf.writestr(page_name(i, len(pages)), png_bytes(page, dpi))
         zf.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n")

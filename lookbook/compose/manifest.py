@@ -192,8 +192,8 @@ def _page(data: Any, index: int) -> Page:
 
 def _slot(data: Any, template_slot: Any, where: str) -> Slot:
     category = _get(data, "category", str, where, optional=True)
-    if category is not None and category not in template_slot.allowed:
-        raise LookbookError(f"manifest: {where} category {category!r} does not fit (allowed: {', '.join(template_slot.allowed)})")
+    if category is not None and category not in categories():  # any category may be asked of any slot
+        raise LookbookError(f"manifest: {where} category {category!r} is not a known category")
     label = _get(data, "label", str, where, optional=True)
     if label is not None and label not in categories():
         raise LookbookError(f"manifest: {where} label {label!r} is not a known category")

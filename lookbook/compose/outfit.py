@@ -17,6 +17,9 @@ from lookbook.config import Config, check
 from lookbook.data.taxonomy import display_name
 
 _VARIATION_SALT = 7919  # keeps variation seeds apart from candidate seeds derived from the same base seed
+# Latents a conditional slot may draw to find one the classifier labels as asked. Drawn 1, then 3, then the rest, so a
+# category the generator makes well costs one forward pass; the last batch bounds a reroll's latency.
+CANDIDATES = 12
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class FillConfig(Config):
     """How slots are filled and varied."""
 
     candidate_batches: tuple[int, ...] = (8, 24, 96, 128)  # latents generated and classified per attempt (unconditional)
+    candidates: int = CANDIDATES  # most latents a conditional slot draws to find one labelled as asked
     accept_confidence: float = 0.5  # stop searching once a matching candidate is at least this sure (probability 0-1)
     variation_strength: float = 0.35  # step towards a random latent, as a fraction of one (0 = the same garment)
     n_variations: int = 6  # variations offered in one row
@@ -31,6 +35,7 @@ class FillConfig(Config):
     def validate(self) -> None:
         check(len(self.candidate_batches) >= 1, "candidate_batches needs at least one batch size, e.g. 8,24,96,128")
         check(all(1 <= b <= 1024 for b in self.candidate_batches), "each of candidate_batches must be between 1 and 1024")
+        check(1 <= self.candidates <= 256, f"candidates must be between 1 and 256, got {self.candidates}")
         check(0.0 <= self.accept_confidence <= 1.0, f"accept_confidence is a probability (0-1), got {self.accept_confidence}")
         check(0.0 < self.variation_strength <= 2.0, f"variation_strength must be in (0, 2], got {self.variation_strength}")
         check(1 <= self.n_variations <= 24, f"n_variations must be between 1 and 24, got {self.n_variations}")
@@ -47,6 +52,7 @@ class Garment:
     label: str  # the classifier's top category
     confidence: float  # its probability, 0-1
     tried: int = 1  # latents generated to find this one (1 unless searched)
+    match_probability: float = 0.0  # probability the classifier gives the accepted categories together, 0-1
 
     @property
     def ok(self) -> bool:
@@ -70,7 +76,7 @@ class Garment:
         seen = f"{short_name(display_name(self.label))}, {self.confidence:.0%}"
         wanted = self.wanted
         if self.tried > 1:
-            return f"no {wanted} in {self.tried} candidates; closest shown ({seen})"
+            return f"none of {self.tried} candidates looks like a {wanted} to the classifier; the closest is shown ({seen})"
         return f"wanted {wanted}, the classifier sees {seen}"
 
     @functools.cached_property
@@ -104,44 +110,47 @@ def _generate(studio: Studio, requests: list[tuple[LatentSpec, str | None, tuple
     return found
 
 
-def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config: FillConfig) -> Garment:
-    """The most confident matching image among candidates derived from `seed` (unconditional generators).
+def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config: FillConfig, asked: str | None = None) -> Garment:
+    """A garment derived from `seed` that the classifier labels as one of `accepted`.
 
-    Candidate k has latent seed derive_seed(seed, k); batches stop early once a match reaches
-    `accept_confidence`. Without any match the closest attempt (most probability on `accepted`) is returned.
+    A conditional generator is asked for `asked`: candidate 0 is latent(seed) itself, candidate k latent(derive_seed(seed,
+    k)), drawn in batches of 1, 3, ... up to `config.candidates`, stopping at the first batch with a match. An
+    unconditional one searches derive_seed(seed, k) in `config.candidate_batches` until a match reaches
+    `accept_confidence`. The most confident match is kept; without any, the closest candidate (most probability on
+    `accepted`), whose message says so.
     """
-    key = ("search", studio.key, seed, accepted, config.candidate_batches, config.accept_confidence)
+    conditional = asked is not None
+    batches = growing_batches(config.candidates) if conditional else config.candidate_batches
+    key = ("search", studio.key, seed, asked, accepted, batches, config.accept_confidence)
     cached = GARMENTS.get(key)
     if cached is not None:
         return cached
-    columns = studio.category_index(accepted)
-    best: tuple[float, Garment] | None = None  # (confidence, garment) of the best match
-    closest: tuple[float, Garment] | None = None  # (probability on accepted, garment) when nothing matches
+    accept = 0.0 if conditional else config.accept_confidence
+    best: Garment | None = None  # the most confident match
+    closest: Garment | None = None  # the candidate with most probability on `accepted`, while nothing matches
     tried = 0
-    for size in config.candidate_batches:
-        specs = [LatentSpec(derive_seed(seed, tried + j)) for j in range(size)]
-        images = studio.generate(np.stack([s.vector(studio.noise_dim) for s in specs]))
-        probs = studio.probabilities(images)
+    for size in batches:
+        specs = [LatentSpec(seed if conditional and k == 0 else derive_seed(seed, k)) for k in range(tried, tried + size)]
+        drawn = _generate(studio, [(spec, asked, accepted) for spec in specs])
         tried += size
-        top = probs.argmax(axis=1)
-        match = np.isin(top, columns)
-        if match.any():
-            j = int(np.argmax(np.where(match, probs.max(axis=1), -1.0)))
-            if best is None or probs[j, top[j]] > best[0]:
-                best = (float(probs[j, top[j]]), _garment(studio, images[j], specs[j], None, accepted, probs[j], tried))
-        elif best is None:
-            near = probs[:, columns].sum(axis=1) if columns else probs.max(axis=1)
-            j = int(np.argmax(near))
-            if closest is None or near[j] > closest[0]:
-                closest = (float(near[j]), _garment(studio, images[j], specs[j], None, accepted, probs[j], tried))
-        if best is not None and best[0] >= config.accept_confidence:
+        best = max([g for g in (best, *drawn) if g is not None and g.ok], key=lambda g: g.confidence, default=None)
+        if best is None:
+            closest = max([g for g in (closest, *drawn) if g is not None], key=lambda g: g.match_probability)
+        elif best.confidence >= accept:
             break
-    chosen = (best or closest)[1]
-    chosen = dataclasses.replace(chosen, tried=tried)
+    chosen = dataclasses.replace(best or closest, tried=tried)
     GARMENTS.put(key, chosen)
-    # the chosen latent is now a plain spec: regenerating it from a manifest hits the cache
-    GARMENTS.put(("latent", studio.key, chosen.latent, None, accepted), chosen)
+    GARMENTS.put(("latent", studio.key, chosen.latent, asked, accepted), chosen)  # shown again from its recorded latent
     return chosen
+
+
+def growing_batches(total: int) -> tuple[int, ...]:
+    """Batch sizes 1, 3, 9, ... summing to `total` (the last one cut short): 12 -> (1, 3, 8)."""
+    sizes, size = [], 1
+    while sum(sizes) < total:
+        sizes.append(min(size, total - sum(sizes)))
+        size *= 3
+    return tuple(sizes)
 
 
 def fill_slot(studio: Studio, slot: Slot, config: FillConfig) -> Garment:
@@ -153,22 +162,22 @@ def fill_slots(studio: Studio, slots: list[Slot], config: FillConfig) -> list[Ga
     """Fill several slots; everything not needing a candidate search goes through one batched forward pass."""
     out: list[Garment | None] = [None] * len(slots)
     direct: list[int] = []
+    pending = [s for s in slots if s.latent is None]
+    if studio.conditional and len(pending) > 1:  # all first candidates in one forward pass; the searches find them cached
+        _generate(studio, [(LatentSpec(s.seed), _asked(studio, s), s.accepted) for s in pending])
     for i, slot in enumerate(slots):
-        if slot.latent is None and not studio.conditional:
-            out[i] = search_garment(studio, slot.seed, slot.accepted, config)
+        if slot.latent is None:
+            out[i] = search_garment(studio, slot.seed, slot.accepted, config, _asked(studio, slot))
         else:
             direct.append(i)
-    requests = [
-        (
-            slots[i].latent or LatentSpec(slots[i].seed),
-            studio.ask_category(slots[i].category, slots[i].default, slots[i].allowed),
-            slots[i].accepted,
-        )
-        for i in direct
-    ]
+    requests = [(slots[i].latent, _asked(studio, slots[i]), slots[i].accepted) for i in direct]
     for i, garment in zip(direct, _generate(studio, requests)):
         out[i] = garment
     return out
+
+
+def _asked(studio: Studio, slot: Slot) -> str | None:
+    return studio.ask_category(slot.category, slot.default, slot.allowed)
 
 
 def variation_specs(base: LatentSpec, n: int, strength: float, row: int = 0) -> list[LatentSpec]:
@@ -178,10 +187,13 @@ def variation_specs(base: LatentSpec, n: int, strength: float, row: int = 0) -> 
 
 
 def slot_variations(studio: Studio, slot: Slot, config: FillConfig, row: int = 0, strength: float | None = None) -> list[Garment]:
-    """A row of variations of what a slot shows now (fill it first)."""
+    """A row of variations of what a slot shows now (fill it first): twice as many are drawn, and those the
+    classifier labels as the slot's category come first, so a row stays in the category asked for."""
     base = slot.latent or fill_slot(studio, slot, config).latent
-    specs = variation_specs(base, config.n_variations, config.variation_strength if strength is None else strength, row)
-    return generate_garments(studio, specs, studio.ask_category(slot.category, slot.default, slot.allowed), slot.accepted)
+    n = config.n_variations
+    specs = variation_specs(base, 2 * n, config.variation_strength if strength is None else strength, row)
+    drawn = generate_garments(studio, specs, _asked(studio, slot), slot.accepted)
+    return ([g for g in drawn if g.ok] + [g for g in drawn if not g.ok])[:n]
 
 
 def _garment(
@@ -196,4 +208,5 @@ def _garment(
     image = np.array(image, copy=True)
     image.setflags(write=False)  # shared through the cache: nobody may paint on it
     top = int(np.argmax(probs))
-    return Garment(image, spec, asked, accepted, studio.classifier.categories[top], float(probs[top]), tried)
+    near = float(probs[studio.category_index(accepted)].sum())
+    return Garment(image, spec, asked, accepted, studio.classifier.categories[top], float(probs[top]), tried, near)

@@ -40,6 +40,7 @@ class RenderConfig(Config):
 
     dpi: int = 150  # print resolution of the A4 page: 1240 x 1754 px at 150 dpi
     sharpen_percent: int = 60  # strength of the light unsharp mask after the Lanczos upscale (0 = none)
+    client: bool = False  # the client version: no seeds, confidences, classifier disagreements or checkpoint hashes
 
     def validate(self) -> None:
         check(50 <= self.dpi <= 600, f"dpi must be between 50 and 600, got {self.dpi}")
@@ -69,6 +70,15 @@ class PageView:
     page_count: int = 1
     provenance: str = ""  # which checkpoints made the garments
     created: str = ""
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A cover page: the lookbook's title, an optional subtitle (season, client, collection) and a date line."""
+
+    title: str
+    subtitle: str = ""
+    date: str = ""  # printed as typed, e.g. "Spring 2027" or "6 December 2026"
 
 
 def page_size_px(dpi: int) -> tuple[int, int]:
@@ -144,7 +154,8 @@ def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Ima
         in_row = min(cols, len(view.slots) - row * cols)
         x0 = left + (cols - in_row) * (card_w + gutter) / 2  # a short last row is centred
         x = round(x0 + col * (card_w + gutter))
-        _card(c, slot, x, round(grid_top + row * (image_h + caption + gutter)), round(card_w), image_h, config.sharpen_percent)
+        y_card = round(grid_top + row * (image_h + caption + gutter))
+        _card(c, slot, x, y_card, round(card_w), image_h, config.sharpen_percent, config.client)
 
     _band(c, view.harmony, left, right, band_top)
     if notes_h:
@@ -156,20 +167,51 @@ def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Ima
 
     c.rule(left, right, footer_top)
     seeds = "   ".join(f"{s.name} {s.garment.latent.describe() if s.garment else s.seed}" for s in view.slots)
-    footer = [
-        view.provenance or "Generated garments",
-        f"Seeds: {seeds}",
-        f"Garments generated at {size_px} px and upscaled to {image_h} px with Lanczos resampling"
-        f"{' and a light unsharp mask' if config.sharpen_percent else ''}; colours are measured on the original pixels.",
-        f"Lookbook designer {__version__}{'   ·   ' + view.created if view.created else ''}",
-    ]
+    footer = (
+        _client_footer(view)
+        if config.client
+        else [
+            view.provenance or "Generated garments",
+            f"Seeds: {seeds}",
+            f"Garments generated at {size_px} px and upscaled to {image_h} px with Lanczos resampling"
+            f"{' and a light unsharp mask' if config.sharpen_percent else ''}; colours are measured on the original pixels.",
+            f"Lookbook designer {__version__}{'   ·   ' + view.created if view.created else ''}",
+        ]
+    )
     for k, line in enumerate(footer):
         c.text((left, footer_top + c.px(24 + 18 * k)), c.fit(line, "sans", 12, right - left), "sans", 12, MUTED)
     return c.image
 
 
-def _card(c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, sharpen_percent: int) -> None:
-    """One garment: image panel on top, caption (slot, label, confidence, seed, swatches) below."""
+def _client_footer(view: PageView) -> list[str]:
+    """What a client's copy says at the foot of a page: whose lookbook, which page, when (no models, seeds or hashes)."""
+    date = view.created.split(" ")[0]
+    return [f"{view.lookbook_title or 'Lookbook'}   ·   {view.page_number} / {view.page_count}{'   ·   ' + date if date else ''}"]
+
+
+def render_cover(cover: Cover, config: RenderConfig | None = None) -> Image.Image:
+    """A cover page (A4 portrait at `config.dpi`): title, subtitle and date, set large on the paper colour."""
+    c = _Canvas((config or RenderConfig()).dpi)
+    left, right = c.px(MARGIN), c.width - c.px(MARGIN)
+    mid = c.height * 0.42
+    c.tracked((left, mid - c.px(120)), "LOOKBOOK", "sans-bold", 15, MUTED)
+    c.rule(left, right, round(mid - c.px(96)))
+    lines = c.wrap(cover.title or "Lookbook", "serif", 78, right - left, max_lines=3)
+    for k, line in enumerate(lines):
+        c.text((left, mid + c.px(96 * k)), line, "serif", 78, INK)
+    y = mid + c.px(96 * (len(lines) - 1))
+    if cover.subtitle.strip():
+        for k, line in enumerate(c.wrap(cover.subtitle.strip(), "serif-italic", 30, right - left, max_lines=2)):
+            y += c.px(58 if k == 0 else 40)
+            c.text((left, y), line, "serif-italic", 30, MUTED)
+    if cover.date.strip():
+        c.tracked((left, c.height - c.px(MARGIN) - c.px(10)), cover.date.strip().upper(), "sans-bold", 14, ACCENT)
+    return c.image
+
+
+def _card(c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, sharpen_percent: int, client: bool) -> None:
+    """One garment: image panel on top, caption (slot, label, swatches; confidence, seed and any disagreement unless
+    for a client) below."""
     g = slot.garment
     h = image_h + c.px(CAPTION)
     c.draw.rectangle((x, y, x + w - 1, y + h - 1), fill=CARD)
@@ -195,6 +237,8 @@ def _card(c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, shar
     for k, s in enumerate(swatches):
         sx = sw_left + k * (chip + gap)
         c.draw.rectangle((sx, ty + c.px(44), sx + chip, ty + c.px(44) + chip), fill=s.rgb, outline=HAIRLINE)
+    if client:
+        return
     n_var = len(g.latent.variations)
     metas = [
         f"{g.confidence:.0%} confidence   ·   seed {g.latent.describe()}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -11,16 +13,50 @@ from PIL import Image
 
 from lookbook.compose import export
 from lookbook.compose import manifest as manifest_io
-from lookbook.compose.book import LatentSpec, Lookbook, Page
+from lookbook.compose.book import LatentSpec, Lookbook, Page, auto_title
 from lookbook.compose.harmony import Harmony, score_outfit, short_name
+from lookbook.compose.history import History
 from lookbook.compose.outfit import FillConfig, Garment, fill_slots, slot_variations
-from lookbook.compose.render import PageView, RenderConfig, SlotView, render_page
+from lookbook.compose.render import Cover, PageView, RenderConfig, SlotView, render_cover, render_page
 from lookbook.compose.studio import Studio
 from lookbook.compose.templates import get_template, templates
 from lookbook.data.taxonomy import display_name
 from lookbook.errors import LookbookError
 
 Progress = Callable[[int, int], None]
+
+
+def _undoable(describe: Callable[..., str]) -> Callable:
+    """Make a Session method an undoable edit: the lookbook before it is recorded when the method changed anything.
+    `describe(session, *args)` names the edit ("reroll Bag"); a method's first int argument is the page it concerns."""
+
+    def wrap(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def edit(self: Session, *args: Any, **kwargs: Any) -> Any:
+            if self._editing:  # an edit made by another edit is part of it
+                return method(self, *args, **kwargs)
+            before = copy.deepcopy(self.lookbook)
+            try:
+                label = describe(self, *args)
+            except (LookbookError, IndexError, TypeError):
+                label = method.__name__.replace("_", " ")
+            self._editing = True
+            try:
+                result = method(self, *args, **kwargs)
+            finally:
+                self._editing = False
+            if self.lookbook != before:
+                page = args[0] if args and isinstance(args[0], int) else None
+                self.history.record(before, result if method.__name__ == "add_page" else page, label)
+            return result
+
+        return edit
+
+    return wrap
+
+
+def _slot_name(session: Session, page: int, slot: int, *_: Any) -> str:
+    return session.lookbook.page(page).slot(slot).name
 
 
 class Session:
@@ -38,6 +74,10 @@ class Session:
         self.fill_config = fill or FillConfig()
         self.render_config = render or RenderConfig()
         self.warnings: list[str] = []  # e.g. a checkpoint differing from the one a manifest recorded
+        self.history = History()
+        self.cover: Cover | None = None  # printed before the pages of a PDF or ZIP when set
+        self.saved_version = 0  # history.version when last saved or opened: unsaved changes when they differ
+        self._editing = False
 
     # --- creating and opening ----------------------------------------------------------------------------
 
@@ -62,6 +102,8 @@ class Session:
             session.add_page(template)
             if progress:
                 progress(i + 1, pages)
+        session.history.clear()  # a new lookbook starts with nothing to undo
+        session.saved_version = session.history.version
         return session
 
     @classmethod
@@ -88,8 +130,30 @@ class Session:
         return self.studio.compatible(templates())
 
     def slot_categories(self, page: int, slot: int) -> list[str]:
-        """Categories a designer may choose for a slot (allowed by the template and deliverable by the models)."""
-        return self.studio.usable(self.lookbook.page(page).slot(slot).allowed)
+        """Categories a designer may choose for a slot: any the models can deliver, the template's own first."""
+        allowed = self.studio.usable(self.lookbook.page(page).slot(slot).allowed)
+        return allowed + [c for c in self.studio.deliverable() if c not in allowed]
+
+    # --- undo and redo -----------------------------------------------------------------------------------
+
+    def undo(self) -> int | None:
+        """Take back the last edit; returns the page it concerned (None: no page in particular, or nothing to undo)."""
+        step = self.history.undo(self.lookbook)
+        if step is not None:
+            self.lookbook = step.lookbook
+        return step.page if step else None
+
+    def redo(self) -> int | None:
+        """Make the last undone edit again; returns the page it concerned."""
+        step = self.history.redo(self.lookbook)
+        if step is not None:
+            self.lookbook = step.lookbook
+        return step.page if step else None
+
+    @property
+    def unsaved(self) -> bool:
+        """Edited since it was last saved or opened."""
+        return self.history.version != self.saved_version
 
     # --- pages -------------------------------------------------------------------------------------------
 
@@ -97,6 +161,7 @@ class Session:
     def pages(self) -> list[Page]:
         return self.lookbook.pages
 
+    @_undoable(lambda s, *a, **k: "add page")
     def add_page(self, template: str | None = None, title: str = "", notes: str = "", index: int | None = None) -> int:
         """Add a filled page; returns its index."""
         name = template or (self.templates() or [None])[0]
@@ -109,18 +174,25 @@ class Session:
         self.garments(index)
         return index
 
+    @_undoable(lambda s, page, *a: f"move {s.lookbook.page_title(page)}")
     def move_page(self, page: int, new_index: int) -> None:
         self.lookbook.move_page(page, new_index)
 
+    @_undoable(lambda s, page: f"delete {s.lookbook.page_title(page)}")
     def delete_page(self, page: int) -> None:
         self.lookbook.delete_page(page)
 
+    @_undoable(lambda s, page, *a: "page title")
     def set_title(self, page: int, title: str) -> None:
-        self.lookbook.page(page).title = str(title)
+        """Name a page; "" (or the name its position gives, e.g. "Look 02") lets the name follow its position."""
+        title = str(title).strip()
+        self.lookbook.page(page).title = "" if title == auto_title(page) else title
 
+    @_undoable(lambda s, page, *a: "notes")
     def set_notes(self, page: int, notes: str) -> None:
         self.lookbook.page(page).notes = str(notes)
 
+    @_undoable(lambda s, *a: "lookbook title")
     def set_lookbook_title(self, title: str) -> None:
         """The title printed at the top of every page."""
         self.lookbook.title = str(title)
@@ -144,36 +216,49 @@ class Session:
     def garment(self, page: int, slot: int) -> Garment:
         return self.garments(page)[slot]
 
+    @_undoable(lambda s, *a: f"reroll {_slot_name(s, *a)}")
     def reroll(self, page: int, slot: int) -> Garment:
         """A new seed for one slot (from the lookbook's seed stream); only that slot changes."""
         self.lookbook.reroll(page, slot)
         return self.garment(page, slot)
 
+    @_undoable(lambda s, *a: "reroll unlocked")
     def reroll_all(self, page: int) -> list[int]:
         """Reroll every unlocked slot; returns the indices that changed."""
         changed = self.lookbook.reroll_all(page)
         self.garments(page)
         return changed
 
+    @_undoable(lambda s, *a: f"{'lock' if (a[2:] or (True,))[0] else 'unlock'} {_slot_name(s, *a)}")
     def lock(self, page: int, slot: int, locked: bool = True) -> None:
         self.lookbook.set_locked(page, slot, locked)
 
+    @_undoable(lambda s, *a: f"category of {_slot_name(s, *a)}")
     def set_category(self, page: int, slot: int, category: str | None) -> Garment:
         """Ask a slot for a category (None = any allowed); the seed stays, so the same style changes garment."""
         if category is not None and category not in self.slot_categories(page, slot):
             who = "generator" if self.studio.conditional else "classifier"
             raise LookbookError(
-                f"{category!r} is not available for this slot "
-                f"(allowed, and known to the {who}: {', '.join(self.slot_categories(page, slot))})"
+                f"{category!r} cannot be delivered by these models (known to the {who}: "
+                f"{', '.join(self.slot_categories(page, slot))})"
             )
         self.lookbook.set_category(page, slot, category)
         return self.garment(page, slot)
+
+    @_undoable(lambda s, page, *a: "template")
+    def set_template(self, page: int, template: str) -> list[Garment]:
+        """Change a page's template in place; garments that fit the new slots stay."""
+        tpl = get_template(template)
+        self.studio.check_template(tpl)
+        self.lookbook.set_template(page, tpl)
+        return self.garments(page)
 
     def variations(self, page: int, slot: int, row: int = 0, strength: float | None = None) -> list[Garment]:
         """A row of nearby garments of a slot (`row` pages through further rows); nothing changes until one is picked."""
         self.garments(page)
         return slot_variations(self.studio, self.lookbook.page(page).slot(slot), self.fill_config, row, strength)
 
+    @_undoable(lambda s, *a: f"variation of {_slot_name(s, *a)}")
     def pick_variation(self, page: int, slot: int, choice: Garment | LatentSpec) -> Garment:
         """Make a variation the slot's garment."""
         self.lookbook.set_latent(page, slot, choice.latent if isinstance(choice, Garment) else choice)
@@ -190,7 +275,7 @@ class Session:
         p = self.lookbook.page(page)
         garments = self.garments(page)
         return PageView(
-            title=p.title,
+            title=self.lookbook.page_title(page),
             notes=p.notes,
             template=p.template,
             slots=tuple(SlotView(s.name, g, s.seed) for s, g in zip(p.slots, garments)),
@@ -207,8 +292,8 @@ class Session:
         return render_page(self.view(page), config or self.render_config)
 
     def render_all(self, config: RenderConfig | None = None, progress: Progress | None = None) -> list[Image.Image]:
-        """Every page as an image, in order."""
-        images = []
+        """Every page as an image, in order, after the cover when the lookbook has one."""
+        images = [render_cover(self.cover, config or self.render_config)] if self.cover else []
         for i in range(len(self.pages)):
             images.append(self.render(i, config))
             if progress:
@@ -227,7 +312,9 @@ class Session:
         """Save the manifest atomically (the lookbook's revision goes up by one)."""
         self.lookbook.revision += 1
         self.lookbook.checkpoints = self.studio.describe()
-        return manifest_io.write_manifest(path, self.manifest())
+        written = manifest_io.write_manifest(path, self.manifest())
+        self.saved_version = self.history.version
+        return written
 
     def png(self, page: int) -> bytes:
         """One page as PNG bytes (for a download button)."""
@@ -241,7 +328,8 @@ class Session:
     def zip(self, progress: Progress | None = None) -> bytes:
         """Every page as PNG plus manifest.json, as ZIP bytes."""
         export.require_pages(self.pages)
-        return export.zip_bytes(self.render_all(progress=progress), self.manifest(), self.render_config.dpi)
+        images = self.render_all(progress=progress)
+        return export.zip_bytes(images, self.manifest(), self.render_config.dpi, cover=self.cover is not None)
 
     def export(self, path: str | os.PathLike, page: int = 0, progress: Progress | None = None) -> Path:
         """Write `path` by its suffix: .png (one page), .pdf or .zip (all pages)."""

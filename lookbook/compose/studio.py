@@ -12,7 +12,7 @@ import numpy as np
 
 from lookbook import paths
 from lookbook.compose.templates import Template
-from lookbook.data.taxonomy import display_name
+from lookbook.data.taxonomy import display_name, outfit_categories
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import (
     CLASSIFIER_FILE,
@@ -86,12 +86,7 @@ class Studio:
     classifier_hash: str
 
     def __post_init__(self) -> None:
-        g, c = self.generator.image_size_px, self.classifier.image_size_px
-        if g != c:
-            raise LookbookError(
-                f"the generator makes {g} px images but the classifier expects {c} px "
-                f"({self.generator.path.name} and {self.classifier.path.name} were not trained together)"
-            )
+        c = self.classifier.image_size_px
         # same handles, same pre/post-processing, but forward passes through a compiled graph
         self._fast_generator = dataclasses.replace(
             self.generator,
@@ -122,6 +117,15 @@ class Studio:
     @property
     def noise_dim(self) -> int:
         return self.generator.noise_dim
+
+    @property
+    def resize_note(self) -> str | None:
+        """Said on the page when the generator's image size is not the classifier's (its images are resized to be
+        labelled; garments are shown and printed from the generator's own pixels); None when they match."""
+        g, c = self.generator.image_size_px, self.classifier.image_size_px
+        if g == c:
+            return None
+        return f"the generator makes {g} px garments and the classifier reads {c} px: they are resized to {c} px to be labelled"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -158,13 +162,16 @@ class Studio:
         """Names of the templates every slot of which these models can fill."""
         return [name for name, t in templates.items() if all(self.usable(s.allowed) for s in t.slots)]
 
+    def deliverable(self) -> list[str]:
+        """Every outfit category these models can deliver, in taxonomy order (any may be asked of any slot)."""
+        return self.usable(tuple(outfit_categories()))
+
     def ask_category(self, category: str | None, default: str, allowed: tuple[str, ...]) -> str | None:
         """What to ask a conditional generator for: the chosen category, else the default, else the first usable."""
         if not self.conditional:
             return None
-        usable = self.usable(allowed)
-        for c in (category, default, *usable):
-            if c and c in usable:
+        for c in (category, default, *allowed):
+            if c and self.usable((c,)):
                 return c
         raise LookbookError(f"these models cannot deliver any of {', '.join(allowed)}")
 
@@ -175,8 +182,18 @@ class Studio:
         return self._fast_generator.generate(z, categories)
 
     def probabilities(self, images_uint8: np.ndarray) -> np.ndarray:
-        """Classifier probabilities (n, n_categories)."""
-        return self._fast_classifier.probabilities(images_uint8)
+        """Classifier probabilities (n, n_categories), for images of the generator's size."""
+        return self._fast_classifier.probabilities(self._to_classifier_size(images_uint8))
+
+    def _to_classifier_size(self, images_uint8: np.ndarray) -> np.ndarray:
+        size = self.classifier.image_size_px
+        if images_uint8.shape[1:3] == (size, size):
+            return images_uint8
+        import tensorflow as tf
+
+        # antialiased, so a 128 px garment shrinks without aliasing and a 32 px one is not blocky
+        resized = tf.image.resize(tf.convert_to_tensor(images_uint8, tf.float32), (size, size), antialias=True)
+        return np.clip(np.round(resized.numpy()), 0, 255).astype(np.uint8)
 
     def category_index(self, categories: tuple[str, ...]) -> list[int]:
         """Columns of `probabilities` for `categories` the classifier knows."""

@@ -62,14 +62,25 @@ def test_incompatible_checkpoints_exit_2_with_one_line(cond_paths, tmp_path):
     from benchmarks._compose_models import build_classifier
     from lookbook.models.artifacts import save_model
 
-    big = save_model(build_classifier(("shirt",), image_size_px=64), tmp_path / "c64.keras", {"categories": ["shirt"]})
-    result = run_cli("--generator", str(cond_paths[0]), "--classifier", str(big), "--out", str(tmp_path / "x.pdf"))
+    shirts = save_model(build_classifier(("shirt",), image_size_px=32), tmp_path / "c.keras", {"categories": ["shirt"]})
+    result = run_cli("--generator", str(cond_paths[0]), "--classifier", str(shirts), "--out", str(tmp_path / "x.pdf"))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1] == (
-        "error: the generator makes 32 px images but the classifier expects 64 px "
-        "(generator.keras and c64.keras were not trained together)"
-    )
+    assert result.stderr.strip().splitlines()[-1].startswith("error: these models cannot fill any template")
     assert "Traceback" not in result.stderr and not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.slow
+def test_a_generator_of_another_size_is_resized_for_the_classifier(cond_paths, tmp_path):
+    from benchmarks._compose_models import TINY_CATEGORIES, build_classifier
+    from lookbook.models.artifacts import save_model
+
+    meta = {"categories": list(TINY_CATEGORIES)}
+    big = save_model(build_classifier(TINY_CATEGORIES, image_size_px=64), tmp_path / "c64.keras", meta)
+    out = tmp_path / "x.pdf"
+    result = run_cli("--generator", str(cond_paths[0]), "--classifier", str(big), "--template", "cs230", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "note: the generator makes 32 px garments and the classifier reads 64 px" in result.stderr
+    assert out.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -133,3 +134,41 @@ def test_renders_with_pillows_own_font_when_no_ttf_is_installed(monkeypatch):
     finally:
         for cached in (fonts.font, render._text_mask, render._text_length):
             cached.cache_clear()
+
+
+def _drawn_text(monkeypatch, draw) -> str:
+    """Every string `draw()` puts on a page or cover."""
+    from lookbook.compose import render
+
+    seen: list[str] = []
+    for name in ("text", "tracked"):
+        original = getattr(render._Canvas, name)
+        monkeypatch.setattr(
+            render._Canvas, name, lambda self, xy, text, *a, _o=original, **k: seen.append(text) or _o(self, xy, text, *a, **k)
+        )
+    draw()
+    return "\n".join(seen)
+
+
+def test_the_client_version_leaves_out_seeds_confidences_disagreements_and_hashes(session, monkeypatch):
+    from lookbook.compose import Cover, render_cover
+
+    view = session.view(0)
+    asked_wrong = dataclasses.replace(view.slots[0].garment, accepted=("jeans",))  # the classifier disagrees
+    view = dataclasses.replace(view, slots=(SlotView("Shirt", asked_wrong, 1), *view.slots[1:]))
+    working = _drawn_text(monkeypatch, lambda: render_page(view, RenderConfig(dpi=60)))
+    client = _drawn_text(monkeypatch, lambda: render_page(view, RenderConfig(dpi=60, client=True)))
+    for words in ("seed", "confidence", "Asked for jeans", session.studio.generator_hash[:8], "Seeds:"):
+        assert words in working and words not in client, words
+    assert "Look 01" in client and "Test book" in client
+    cover = _drawn_text(
+        monkeypatch, lambda: render_cover(Cover("Test book", "Spring 2027", "6 December 2026"), RenderConfig(dpi=60))
+    )
+    assert "Test book" in cover and "Spring 2027" in cover and "6 DECEMBER 2026" in cover
+    # a cover goes first in the PDF and the ZIP; the manifest keeps everything
+    frozen = Session(session.studio, session.lookbook, session.fill_config, RenderConfig(dpi=60, client=True))
+    frozen.cover = Cover("Test book")
+    assert pdf_page_count(frozen.pdf()) == 4
+    with zipfile.ZipFile(io.BytesIO(frozen.zip())) as zf:
+        assert zf.namelist()[:2] == ["cover.png", "page_01.png"] and len(zf.namelist()) == 5
+        assert json.loads(zf.read("manifest.json"))["pages"][0]["slots"][0]["seed"]

@@ -104,7 +104,7 @@ def _edit(data, path, value):
         (("pages", 0, "slots"), [], "page 1 has 0 slots but template 'cs230' has 4"),
         (("pages", 0, "slots", 1, "seed"), -1, "page 1 slot 2 'seed' must not be negative"),
         (("pages", 0, "slots", 1, "seed"), "12", "page 1 slot 2 'seed' must be int"),
-        (("pages", 0, "slots", 1, "category"), "ballgown", "category 'ballgown' does not fit"),
+        (("pages", 0, "slots", 1, "category"), "ballgown", "category 'ballgown' is not a known category"),
         (("pages", 0, "slots", 1, "label"), "ballgown", "label 'ballgown' is not a known category"),
         (("pages", 0, "slots", 1, "confidence"), 1.7, "confidence must be between 0 and 1"),
         (("pages", 0, "slots", 1, "locked"), "yes", "'locked' must be bool"),

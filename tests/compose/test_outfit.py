@@ -61,7 +61,7 @@ def test_search_stops_early_when_confident_and_reports_failure(uncond_studio):
     seed = next(s for s in range(200) if not search_garment(uncond_studio, s, ("wallet",), config).ok)
     g = search_garment(uncond_studio, seed, ("wallet",), config)
     assert g.status == "mismatch" and g.tried == 2
-    assert g.message.startswith("no wallet in 2 candidates; closest shown (")
+    assert g.message.startswith("none of 2 candidates looks like a wallet to the classifier; the closest is shown (")
 
 
 def test_generation_is_memoised_on_checkpoint_seed_and_category(cond_studio, monkeypatch):
@@ -114,8 +114,9 @@ def test_incompatible_models_are_one_line_errors(cond_paths, tmp_path):
     big = save_model(
         build_classifier(("shirt", "jeans"), image_size_px=64), tmp_path / "c.keras", {"categories": ["shirt", "jeans"]}
     )
-    with pytest.raises(LookbookError, match="generator makes 32 px images but the classifier expects 64 px"):
-        Studio.open(cond_paths[0], big)
+    resized = Studio.open(cond_paths[0], big)  # another image size: garments are resized to be labelled
+    assert "makes 32 px garments and the classifier reads 64 px" in resized.resize_note
+    assert resized.probabilities(resized.generate(np.zeros((2, resized.noise_dim)), ["shirt", "jeans"])).shape == (2, 2)
     with pytest.raises(LookbookError, match="no model at"):
         Studio.open(tmp_path / "nope.keras", cond_paths[1])
     # a conditional generator is not enough: the classifier must recognise what it makes
@@ -153,3 +154,47 @@ def test_compiled_forward_falls_back_to_eager_for_untraceable_models():
     forward = _Compiled(NumpyModel(), (3,))
     np.testing.assert_allclose(forward(np.ones((2, 3), np.float32)), 2.0)
     np.testing.assert_allclose(forward(np.ones((1, 3), np.float32)), 2.0)  # stays eager
+
+
+def test_a_conditional_slot_keeps_a_candidate_the_classifier_labels_as_asked(cond_studio, monkeypatch):
+    from lookbook.compose import outfit
+
+    assert outfit.growing_batches(outfit.CANDIDATES) == (1, 3, 8) and outfit.growing_batches(1) == (1,)
+    GARMENTS.clear()
+    slot = slot_of("cs230", 0, seed=99)
+    first = fill_slot(cond_studio, slot, FillConfig())
+    assert first.ok and first.tried == 1 and first.latent == LatentSpec(99)  # a good first draw costs one pass
+    # a classifier that sees the asked category only in the fifth candidate: the search goes on to find it
+    GARMENTS.clear()
+    real = Studio.probabilities
+    shirt, wallet = cond_studio.category_index(("shirt", "wallet"))
+
+    def picky(self, images):
+        probs = real(self, images).copy()
+        probs[:, shirt] = 0.0
+        probs[:, wallet] = 1.0
+        calls.append(len(images))
+        if sum(calls) >= 5 and len(images) == 8:
+            probs[0] = 0.0
+            probs[0, shirt] = 0.9
+        return probs
+
+    calls: list[int] = []
+    monkeypatch.setattr(Studio, "probabilities", picky)
+    found = fill_slot(cond_studio, slot_of("cs230", 0, seed=7), FillConfig())
+    assert calls == [1, 3, 8] and found.ok and found.tried == 12 and found.label == "shirt"
+    # none passes: the closest is shown, and its message says so
+    GARMENTS.clear()
+    calls.clear()
+    monkeypatch.setattr(
+        Studio, "probabilities", lambda self, im: np.eye(len(cond_studio.classifier.categories))[[wallet] * len(im)]
+    )
+    none = fill_slot(cond_studio, slot_of("cs230", 0, seed=8), FillConfig(candidates=4))
+    assert not none.ok and none.tried == 4 and "none of 4 candidates looks like a shirt" in none.message
+
+
+def test_variations_stay_in_the_category_asked_for(cond_studio):
+    slot = slot_of("cs230", 1, seed=31)
+    fill_slot(cond_studio, slot, FillConfig())
+    row = slot_variations(cond_studio, slot, FillConfig(n_variations=4), strength=2.0)
+    assert len(row) == 4 and all(g.ok for g in row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -19,7 +21,7 @@ def same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def test_new_lookbook_fills_every_slot_and_records_it(studio):
     session = Session.new(studio, template="cs230", pages=2, seed=5)
-    assert len(session.pages) == 2 and [p.title for p in session.pages] == ["Look 01", "Look 02"]
+    assert len(session.pages) == 2 and [session.lookbook.page_title(i) for i in range(2)] == ["Look 01", "Look 02"]
     for page in session.pages:
         assert [s.name for s in page.slots] == ["Shirt", "Jeans", "Sports shoes", "Wallet"]
         for slot in page.slots:
@@ -80,13 +82,14 @@ def test_variation_pick_becomes_the_slot(studio):
 
 def test_category_choice(cond_studio):
     session = Session.new(cond_studio, template="casual", seed=4)
-    assert session.slot_categories(0, 0) == ["tshirt", "shirt"]  # 'top' and 'sweater' are unknown to this generator
+    # the template's choices first ('top' and 'sweater' are unknown to this generator), then any it can make
+    assert session.slot_categories(0, 0)[:2] == ["tshirt", "shirt"] and "jeans" in session.slot_categories(0, 0)
     seed = session.pages[0].slots[0].seed
     g = session.set_category(0, 0, "shirt")
     assert g.label == "shirt" and session.pages[0].slots[0].seed == seed and session.pages[0].slots[0].category == "shirt"
-    with pytest.raises(LookbookError, match="'jeans' is not available for this slot"):
-        session.set_category(0, 0, "jeans")
-    with pytest.raises(LookbookError, match="'sweater' is not available"):
+    jeans = session.set_category(0, 0, "jeans")  # any category in any slot
+    assert jeans.label == "jeans" and jeans.ok
+    with pytest.raises(LookbookError, match="'sweater' cannot be delivered by these models"):
         session.set_category(0, 0, "sweater")
     session.set_category(0, 0, None)
     assert session.pages[0].slots[0].category is None
@@ -97,12 +100,16 @@ def test_pages_add_move_delete_title_notes(cond_studio):
     index = session.add_page("casual", title="Weekend", notes="linen")
     assert index == 2 and session.pages[2].template == "casual" and session.pages[2].notes == "linen"
     session.move_page(2, 0)
-    assert [p.title for p in session.pages] == ["Weekend", "Look 01", "Look 02"]
+    titles = lambda: [session.lookbook.page_title(i) for i in range(len(session.pages))]  # noqa: E731
+    assert titles() == ["Weekend", "Look 02", "Look 03"]  # unnamed pages are named by their position
     session.set_title(1, "Monday")
     session.set_notes(1, "navy and camel")
     session.delete_page(2)
-    assert [p.title for p in session.pages] == ["Weekend", "Monday"] and session.pages[1].notes == "navy and camel"
-    assert session.add_page() == 2 and session.pages[2].title == "Look 04"  # default titles never repeat
+    assert titles() == ["Weekend", "Monday"] and session.pages[1].notes == "navy and camel"
+    assert session.add_page() == 2 and titles()[2] == "Look 03"
+    session.set_title(2, "Look 03")  # typing the name the position gives keeps it following the position
+    session.move_page(2, 0)
+    assert titles() == ["Look 01", "Weekend", "Monday"] and session.pages[0].title == ""
     with pytest.raises(LookbookError, match="page 9 does not exist"):
         session.reroll(8, 0)
     with pytest.raises(LookbookError, match="slot 7 does not exist"):
@@ -121,3 +128,36 @@ def test_state_model_is_plain_data():
     assert book.pages[0].slots[0].latent is None and book.pages[0].slots[0].status == "pending"
     seeds = [s.seed for s in book.pages[0].slots]
     assert len(set(seeds)) == 4 and all(0 <= s < 1_000_000 for s in seeds) and book.draws == 5
+
+
+def test_undo_redo_and_the_history_limit(cond_studio):
+    session = Session.new(cond_studio, template="cs230", pages=1, seed=2)
+    assert session.undo() is None and not session.unsaved
+    start = copy.deepcopy(session.lookbook)
+    session.reroll(0, 1)
+    rerolled = copy.deepcopy(session.lookbook)
+    session.lock(0, 1)
+    session.lock(0, 1)  # no change: nothing recorded
+    assert session.history.undo_label == "lock Jeans" and session.unsaved
+    assert session.undo() == 0 and session.undo() == 0 and session.lookbook == start
+    assert session.redo() == 0 and session.lookbook == rerolled and session.history.redo_label == "lock Jeans"
+    session.set_notes(0, "new branch")  # an edit after undo forgets what could be redone
+    assert session.history.redo_label is None
+    for k in range(session.history.max_steps + 20):
+        session.set_notes(0, f"note {k}")
+    undone = 0
+    while session.undo() is not None:
+        undone += 1
+    assert undone == session.history.max_steps >= 50
+
+
+def test_a_template_changes_in_place_and_keeps_garments_that_fit(cond_studio):
+    session = Session.new(cond_studio, template="cs230", pages=1, seed=6)
+    shirt, jeans = (copy.deepcopy(s) for s in session.pages[0].slots[:2])
+    session.set_template(0, "casual")
+    page = session.pages[0]
+    assert page.template == "casual" and [s.name for s in page.slots] == ["Top", "Bottom", "Shoes", "Bag"]
+    assert (page.slots[0].latent, page.slots[1].latent) == (shirt.latent, jeans.latent)  # the shirt and jeans stay
+    assert same(session.garments(0)[0].image, Session.new(cond_studio, template="cs230", seed=6).garments(0)[0].image)
+    assert all(g.ok for g in session.garments(0))
+    assert session.undo() == 0 and session.pages[0].template == "cs230"

@@ -50,9 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from lookbook.compose import Cover, FillConfig, RenderConfig, Session, Studio
     from lookbook.compose.export import export_format
+    from lookbook.compose.manifest import check_limits
     from lookbook.errors import LookbookError
+    from lookbook.paths import check_output_file
 
-    out = Path(args.out)
+    out = check_output_file(args.out)
+    check_limits(args.pages, args.title, where="compose")
     kind = export_format(out)
     fill = FillConfig().with_overrides(args.set)
     render = RenderConfig(dpi=args.dpi, client=args.client)

@@ -1,11 +1,11 @@
 """Lookbook manifests: the JSON that records every page exactly (checkpoints and hashes, templates, seeds, latents).
 
-Reading is strict: a corrupt or hand-edited manifest becomes one LookbookError naming the bad field.
+Reading is strict: a corrupt or hand-edited manifest becomes one LookbookError naming the bad field, and its size
+(bytes, nesting, pages, title and notes lengths) is capped before any of it is used.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -18,10 +18,16 @@ from lookbook.compose.studio import Studio
 from lookbook.compose.templates import get_template
 from lookbook.data.taxonomy import categories
 from lookbook.errors import LookbookError
+from lookbook.jsonfile import JsonError, parse, preview
 
 FORMAT = "lookbook-manifest"
 FORMAT_VERSION = 1
 MAX_SEED = 2**63 - 1  # numpy seeds are unbounded, but a JSON number beyond int64 is surely a typo
+MAX_PAGES = 200  # pages a lookbook may hold; each is generated and rendered on the spot
+MAX_TITLE_CHARS = 1_000  # a lookbook or page title; it is printed on every page
+MAX_NOTES_CHARS = 20_000  # a page's notes
+MAX_BYTES = 8 << 20  # a full lookbook of MAX_PAGES pages with long notes stays well below this
+MAX_DEPTH = 16  # a manifest nests 8 levels (pages, slots, latent, variations)
 
 
 def to_manifest(lookbook: Lookbook, studio: Studio, fill: FillConfig) -> dict[str, Any]:
@@ -63,24 +69,43 @@ def to_manifest(lookbook: Lookbook, studio: Studio, fill: FillConfig) -> dict[st
     }
 
 
+def check_limits(pages: int | None = None, title: str | None = None, notes: str | None = None, where: str = "lookbook") -> None:
+    """Raise a one-line error when a lookbook is larger than this app makes and reads back (pages, title, notes)."""
+    if pages is not None and pages > MAX_PAGES:
+        raise LookbookError(f"{where}: {pages:,} pages, more than the {MAX_PAGES} a lookbook may hold")
+    for name, text, limit in (("title", title, MAX_TITLE_CHARS), ("notes", notes, MAX_NOTES_CHARS)):
+        if isinstance(text, str) and len(text) > limit:
+            raise LookbookError(f"{where}: {name} of {len(text):,} characters, more than the {limit:,} allowed")
+
+
 def write_manifest(path: str | os.PathLike, manifest: dict[str, Any]) -> Path:
-    """Write a manifest atomically."""
+    """Write a manifest atomically; one this app could not read back is refused instead."""
+    pages = manifest.get("pages") or []
+    check_limits(len(pages), manifest.get("title"))
+    for i, page in enumerate(pages):
+        check_limits(title=page.get("title"), notes=page.get("notes"), where=f"lookbook page {i + 1}")
     atomic.write_json(path, manifest)
     return Path(path)
 
 
 def read_manifest(source: str | os.PathLike | bytes) -> dict[str, Any]:
-    """Parse a manifest file (or its bytes, e.g. from an upload); bad JSON is a one-line error."""
+    """Parse a manifest file (or its bytes, e.g. from an upload); bad or oversized JSON is a one-line error."""
     where = "manifest" if isinstance(source, bytes) else str(source)
     try:
-        text = source.decode("utf-8") if isinstance(source, bytes) else Path(source).read_text(encoding="utf-8")
-        data = json.loads(text)
+        if isinstance(source, bytes):
+            raw = source
+        else:
+            with open(source, "rb") as f:
+                raw = f.read(MAX_BYTES + 1)  # no more than the cap is ever read into memory
+        if len(raw) > MAX_BYTES:
+            raise JsonError(f"larger than the {MAX_BYTES:,} bytes a manifest may have")
+        data = parse(raw.decode("utf-8"), MAX_DEPTH)
     except FileNotFoundError:
         raise LookbookError(f"no manifest at {where}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LookbookError(f"cannot read {where}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise LookbookError(f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise LookbookError(f"cannot read {where}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+    except JsonError as exc:
+        raise LookbookError(f"{where} is unusable: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise LookbookError(f'{where} is not a lookbook manifest (no "format": "{FORMAT}")')
     version = data.get("format_version")
@@ -97,6 +122,7 @@ def from_manifest(data: dict[str, Any]) -> tuple[Lookbook, FillConfig]:
     except LookbookError as exc:
         raise LookbookError(f"manifest fill settings: {exc}") from None
     _get(data, "checkpoints", dict, "manifest")
+    check_limits(len(_get(data, "pages", list, "manifest")), _get(data, "title", str, "manifest"), where="manifest")
     book = Lookbook(
         title=_get(data, "title", str, "manifest"),
         seed=_seed(data, "seed", "manifest"),
@@ -157,7 +183,7 @@ def _get(obj: Any, key: str, kind: type | tuple[type, ...], where: str, optional
     names = " or ".join(
         "number" if k is float else {"str": "text", "dict": "an object"}.get(k.__name__, k.__name__) for k in kinds
     )
-    raise LookbookError(f"manifest: {where} {key!r} must be {names}, got {json.dumps(value)[:40]}")
+    raise LookbookError(f"manifest: {where} {key!r} must be {names}, got {preview(value)}")
 
 
 def _count(obj: Any, key: str, where: str, optional: bool = False) -> int:
@@ -182,11 +208,13 @@ def _page(data: Any, index: int) -> Page:
     slots = _get(data, "slots", list, where)
     if len(slots) != len(template.slots):
         raise LookbookError(f"manifest: {where} has {len(slots)} slots but template {template.name!r} has {len(template.slots)}")
+    title, notes = _get(data, "title", str, where), _get(data, "notes", str, where, optional=True) or ""
+    check_limits(title=title, notes=notes, where=f"manifest: {where}")
     return Page(
         template=template.name,
         slots=[_slot(s, t, f"{where} slot {k + 1}") for k, (s, t) in enumerate(zip(slots, template.slots))],
-        title=_get(data, "title", str, where),
-        notes=_get(data, "notes", str, where, optional=True) or "",
+        title=title,
+        notes=notes,
     )
 
 
@@ -230,7 +258,7 @@ def _latent(data: dict, where: str) -> LatentSpec:
             or not isinstance(step[1], (int, float))
             or isinstance(step[1], bool)
         ):
-            raise LookbookError(f"manifest: {where} variation {k + 1} must be [seed, strength], got {json.dumps(step)[:40]}")
+            raise LookbookError(f"manifest: {where} variation {k + 1} must be [seed, strength], got {preview(step)}")
         if step[0] < 0 or step[0] > MAX_SEED or not (math.isfinite(step[1]) and 0 < step[1] <= 2):
             raise LookbookError(f"manifest: {where} variation {k + 1} needs a seed >= 0 and a strength in (0, 2], got {step}")
         steps.append((int(step[0]), float(step[1])))

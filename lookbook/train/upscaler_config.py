@@ -28,7 +28,7 @@ class UpscalerConfig(Config):
     noise_max_std: float = 3.0  # largest noise standard deviation, in 0-255 pixel units
     # --- optimisation ----------------------------------------------------------------------
     batch_size: int = 16  # patches per step
-    learning_rate: float = 1e-3  # Adam peak learning rate, cosine-decayed to 1% over the run's steps
+    learning_rate: float = 2e-3  # Adam peak learning rate, cosine-decayed to 1% over the run's steps
     epochs: int = (
         20  # length of the run in epochs of `steps_per_epoch` (patches are drawn at random, so an epoch is a unit of work)
     )

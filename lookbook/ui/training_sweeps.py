@@ -20,7 +20,7 @@ from lookbook import paths
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import GENERATOR_FILE
 from lookbook.train import launcher, presets, scoring, sweep, sweep_queue
-from lookbook.ui import state, training_scores
+from lookbook.ui import cache, state, training_scores
 from lookbook.ui import training_fields as tf
 from lookbook.ui.training_launch import dataset_picker
 from lookbook.ui.training_live import use_button
@@ -110,7 +110,7 @@ def sweep_form(root: Path) -> None:
         grid=tuple(grid),
         random=tuple(ranges),
         trials=int(trials) if ranges else None,
-        sets=(f"max_minutes={budget:g}",),
+        sets=(f"max_minutes={budget:g}", *_size_fallback(data, base.image_size_px, grid + ranges)),
         score_with=training_scores.judge(),
     )
     plan = _check(root, request)
@@ -123,6 +123,16 @@ def sweep_form(root: Path) -> None:
             st.code(shlex.join(["python", *request.command(paths.command_path(root))]), language="bash", wrap_lines=True)
     if st.button("Queue sweep", key=f"{PREFIX}queue", type="primary", icon=":material/queue:", disabled=plan is None):
         _queue(root, request)
+
+
+def _size_fallback(data: str, size_px: int, swept: list[str]) -> list[str]:
+    """`image_size_px=N` when the dataset has no cache at the preset's size (the nearest it has), with a note."""
+    sizes = cache.cache_sizes(data)
+    if size_px in sizes or not sizes or any(item.startswith("image_size_px=") for item in swept):
+        return []
+    nearest = min(sizes, key=lambda s: (abs(s - size_px), -s))
+    st.caption(f":material/info: This dataset has no {size_px} px image cache, so every run trains at {nearest} px.")
+    return [f"image_size_px={nearest}"]
 
 
 def _setting_row(i: int, base: Any) -> tuple[str, str] | None:

@@ -1,5 +1,6 @@
-"""The Training page in a real headless Chromium: launch a small GAN run from the form, watch its loss chart appear and
-the run finish, take a screenshot (copied to docs/screenshots/training.png with LOOKBOOK_SCREENSHOTS=1).
+"""The Training page in a real headless Chromium: launch a small GAN run from the form, watch its loss chart, its
+labelled sample rows and its score appear, then queue a two-run sweep and send its best run to the Lookbook; screenshots
+are copied to docs/screenshots/ with LOOKBOOK_SCREENSHOTS=1.
 
 Server, browser and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in tests/ui/conftest.py.
 """
@@ -18,9 +19,10 @@ RUN_TIMEOUT_MS = 300_000  # the trainer starts TensorFlow in a new process; a sh
 EPOCHS = 4  # a few steps: the built-in test dataset holds a couple of hundred garments, at batch 64
 
 
-def test_launch_and_watch_a_run_in_a_real_browser(app_url, tmp_path):
+def test_launch_and_watch_a_run_in_a_real_browser(builtin_workspace, app_url, tmp_path):
     from playwright.sync_api import expect
 
+    _judge(builtin_workspace, tmp_path / "checkpoints")
     with open_app(app_url) as (page, errors):
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Training", exact=True).click()
         expect(page.get_by_role("heading", name="Training")).to_be_visible()
@@ -43,9 +45,43 @@ def test_launch_and_watch_a_run_in_a_real_browser(app_url, tmp_path):
         in_use = page.get_by_text("Use this generator in the lookbook").or_(page.get_by_text("In use in the lookbook"))
         expect(in_use).to_be_visible()
         expect(page.locator('[data-testid="stImage"] img').first).to_be_visible()
+        expect(page.get_by_text("one row per category the dataset holds").first).to_be_visible()
+        expect(page.get_by_text("Judged by").first).to_be_visible(timeout=RUN_TIMEOUT_MS)  # scored once it ended
         assert page.locator('[data-testid="stException"]').count() == 0
         shot = save_screenshot(page, tmp_path, "training.png", height_px=2400)  # the whole sample grid too
-    run = launcher.list_runs(tmp_path / "runs")  # the runs root app_url gave the server
-    assert run["id"].tolist() == ["browser-run"] and run["state"].tolist() == ["finished"]
+
+        page.get_by_role("tab", name="Sweeps").click()
+        values = page.get_by_label("Values (comma-separated)").first
+        values.fill("1e-4, 4e-4")
+        values.press("Enter")
+        budget = page.get_by_label("Time budget per run (minutes)")
+        budget.fill("0.5")
+        budget.press("Enter")
+        name = page.get_by_label("Sweep name", exact=True)
+        name.fill("lr")
+        name.press("Enter")
+        expect(page.get_by_text("2 run(s)")).to_be_visible()
+        page.get_by_role("button", name="Queue sweep").click()
+        expect(page.get_by_text("Queued sweep lr")).to_be_visible()
+        expect(page.get_by_text("2 of 2 runs ended")).to_be_visible(timeout=2 * RUN_TIMEOUT_MS)
+        best = page.get_by_role("button", name="Use the best")
+        expect(best).to_be_visible(timeout=RUN_TIMEOUT_MS)  # once a run is scored
+        best.click()
+        expect(page.get_by_role("button", name="In use in the lookbook (generator)").first).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        save_screenshot(page, tmp_path, "training-sweep.png", height_px=1800)
+    runs = launcher.list_runs(tmp_path / "runs")  # the runs root app_url gave the server
+    assert sorted(runs["id"]) == ["browser-run", "lr-001", "lr-002"] and set(runs["state"]) == {"finished"}
+    assert runs["score_asked_class"].notna().all()
     assert shot.stat().st_size > 10_000
     assert not errors, errors
+
+
+def _judge(workspace, checkpoints) -> None:
+    """A tiny untrained classifier of the built-in dataset's categories, found by the sidebar as the active one."""
+    from lookbook.data import builtin
+    from lookbook.data.dataset import PreparedDataset
+    from tests.classifier.helpers import save_tiny_classifier
+
+    categories = PreparedDataset.open(builtin.builtin_dataset_dir(workspace), 64).categories()
+    save_tiny_classifier(checkpoints, categories, image_size_px=64)

@@ -6,9 +6,11 @@ import functools
 import hashlib
 import math
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from lookbook import __version__
 from lookbook.compose.cache import LRUCache
@@ -17,6 +19,7 @@ from lookbook.compose.harmony import Harmony, Swatch
 from lookbook.compose.outfit import Garment
 from lookbook.config import Config, check
 from lookbook.data.taxonomy import display_name
+from lookbook.models.upscaler import default_upscaler_path, lanczos_unsharp, load_upscaler
 
 A4_INCHES = (210 / 25.4, 297 / 25.4)
 BASE_DPI = 150  # layout sizes below are in pixels at this resolution and scale with the dpi
@@ -31,7 +34,8 @@ ACCENT = (150, 112, 66)
 WARNING = (176, 72, 46)
 
 MARGIN, GUTTER, CAPTION = 84, 24, 132  # page margin, space between cards, caption block under each garment
-TILES = LRUCache(maxsize=256)  # upscaled garments by (image digest, size, sharpening)
+TILES = LRUCache(maxsize=256)  # upscaled garments by (image digest, size, sharpening, method)
+Upscaling = Literal["learned", "lanczos"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class RenderConfig(Config):
 
     dpi: int = 150  # print resolution of the A4 page: 1240 x 1754 px at 150 dpi
     sharpen_percent: int = 60  # strength of the light unsharp mask after the Lanczos upscale (0 = none)
+    upscaler: Upscaling = "learned"  # garments enlarged by the learned 4x model when checkpoints/ ships one, else Lanczos
     client: bool = False  # the client version: no seeds, confidences, classifier disagreements or checkpoint hashes
 
     def validate(self) -> None:
@@ -92,27 +97,40 @@ def grid_shape(n: int) -> tuple[int, int]:
     return cols, max(1, math.ceil(n / cols))
 
 
-def upscale(image: np.ndarray, size_px: int, sharpen_percent: int = 60) -> Image.Image:
-    """A garment enlarged for print: Lanczos resampling, then a light unsharp mask against the softness."""
+def upscale(image: np.ndarray, size_px: int, sharpen_percent: int = 60, learned: Any = None) -> Image.Image:
+    """A garment enlarged for print: by the `learned` upscaler when given, else Lanczos and a light unsharp mask."""
     image = np.asarray(image, np.uint8)
-    scale = size_px / image.shape[0]
-    # resample an edge-padded copy and crop it back, so the filters leave no ringing along the image border
-    pad = 2
-    padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
-    big = round(padded.shape[0] * scale)
-    im = Image.fromarray(padded).resize((big, big), Image.Resampling.LANCZOS)
-    if sharpen_percent:
-        im = im.filter(ImageFilter.UnsharpMask(radius=max(1.0, size_px / 320), percent=sharpen_percent, threshold=2))
-    offset = round(pad * scale)
-    return im.crop((offset, offset, offset + size_px, offset + size_px))
+    if learned is not None:
+        return Image.fromarray(learned.to_size(image[None], size_px)[0])
+    return Image.fromarray(lanczos_unsharp(image, size_px, sharpen_percent=sharpen_percent))
 
 
-def _tile(image: np.ndarray, size_px: int, sharpen_percent: int) -> Image.Image:
+def learned_upscaler(config: RenderConfig) -> Any:
+    """The learned upscaler `config` asks for and checkpoints/ holds (loaded once per file version), or None."""
+    path = default_upscaler_path() if config.upscaler == "learned" else None
+    return _load_upscaler(path, path.stat().st_mtime_ns) if path else None
+
+
+@functools.lru_cache(maxsize=2)
+def _load_upscaler(path: Path, mtime_ns: int) -> Any:
+    return load_upscaler(path)
+
+
+def upscaling_note(learned: Any, sharpen_percent: int) -> str:
+    """How the page's garments were enlarged, in words for the footer and the page."""
+    if learned is not None:
+        return f"the learned 4x upscaler ({learned.path.name})"
+    return f"Lanczos resampling{' and a light unsharp mask' if sharpen_percent else ''}"
+
+
+def _tile(image: np.ndarray, size_px: int, sharpen_percent: int, learned: Any = None) -> Image.Image:
     """An upscaled garment, cached: after a reroll only the changed slot is resampled."""
-    key = (hashlib.blake2b(np.ascontiguousarray(image).tobytes(), digest_size=16).digest(), image.shape, size_px, sharpen_percent)
+    method = str(learned.path) if learned is not None else "lanczos"
+    digest = hashlib.blake2b(np.ascontiguousarray(image).tobytes(), digest_size=16).digest()
+    key = (digest, image.shape, size_px, sharpen_percent, method)
     tile = TILES.get(key)
     if tile is None:
-        tile = upscale(image, size_px, sharpen_percent)
+        tile = upscale(image, size_px, sharpen_percent, learned)
         TILES.put(key, tile)
     return tile
 
@@ -120,6 +138,7 @@ def _tile(image: np.ndarray, size_px: int, sharpen_percent: int) -> Image.Image:
 def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Image:
     """The page as an RGB image (A4 portrait at `config.dpi`)."""
     config = config or RenderConfig()
+    learned = learned_upscaler(config)
     c = _Canvas(config.dpi)
     left, right = c.px(MARGIN), c.width - c.px(MARGIN)
 
@@ -155,7 +174,7 @@ def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Ima
         x0 = left + (cols - in_row) * (card_w + gutter) / 2  # a short last row is centred
         x = round(x0 + col * (card_w + gutter))
         y_card = round(grid_top + row * (image_h + caption + gutter))
-        _card(c, slot, x, y_card, round(card_w), image_h, config.sharpen_percent, config.client)
+        _card(c, slot, x, y_card, round(card_w), image_h, config.sharpen_percent, config.client, learned)
 
     _band(c, view.harmony, left, right, band_top)
     if notes_h:
@@ -173,8 +192,8 @@ def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Ima
         else [
             view.provenance or "Generated garments",
             f"Seeds: {seeds}",
-            f"Garments generated at {size_px} px and upscaled to {image_h} px with Lanczos resampling"
-            f"{' and a light unsharp mask' if config.sharpen_percent else ''}; colours are measured on the original pixels.",
+            f"Garments generated at {size_px} px and upscaled to {image_h} px with "
+            f"{upscaling_note(learned, config.sharpen_percent)}; colours are measured on the original pixels.",
             f"Lookbook designer {__version__}{'   ·   ' + view.created if view.created else ''}",
         ]
     )
@@ -209,7 +228,9 @@ def render_cover(cover: Cover, config: RenderConfig | None = None) -> Image.Imag
     return c.image
 
 
-def _card(c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, sharpen_percent: int, client: bool) -> None:
+def _card(
+    c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, sharpen_percent: int, client: bool, learned: Any = None
+) -> None:
     """One garment: image panel on top, caption (slot, label, swatches; confidence, seed and any disagreement unless
     for a client) below."""
     g = slot.garment
@@ -219,7 +240,7 @@ def _card(c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, shar
         # the panel takes the garment's own background colour, so the square image sits in it seamlessly
         border = np.concatenate([g.image[0], g.image[-1], g.image[:, 0], g.image[:, -1]])
         c.draw.rectangle((x, y, x + w - 1, y + image_h), fill=tuple(int(v) for v in np.median(border, axis=0)))
-        c.image.paste(_tile(g.image, image_h, sharpen_percent), (x + (w - image_h) // 2, y))
+        c.image.paste(_tile(g.image, image_h, sharpen_percent, learned), (x + (w - image_h) // 2, y))
     else:
         c.draw.rectangle((x, y, x + w - 1, y + image_h), fill=(239, 235, 228))
         c.text((x + w // 2, y + image_h // 2), "no garment", "serif-italic", 20, MUTED, anchor="mm")

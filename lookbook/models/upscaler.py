@@ -58,7 +58,9 @@ def to_uint8(images: np.ndarray) -> np.ndarray:
     return np.clip(np.rint((np.asarray(images, np.float32) + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
-def lanczos_unsharp(image: np.ndarray, width_px: int, height_px: int | None = None) -> np.ndarray:
+def lanczos_unsharp(
+    image: np.ndarray, width_px: int, height_px: int | None = None, sharpen_percent: int = SHARPEN_PERCENT
+) -> np.ndarray:
     """One uint8 (h, w, 3) image resampled to (height_px or width_px, width_px) with Lanczos, then a light unsharp mask."""
     image = np.asarray(image, np.uint8)
     height_px = height_px or width_px
@@ -66,9 +68,9 @@ def lanczos_unsharp(image: np.ndarray, width_px: int, height_px: int | None = No
     pad = 2  # resample an edge-padded copy and crop it back, so the filters leave no ringing along the border
     big = Image.fromarray(np.pad(image, ((pad, pad), (pad, pad), (0, 0)), mode="edge"))
     big = big.resize((round(big.width * fx), round(big.height * fy)), Image.Resampling.LANCZOS)
-    big = big.filter(
-        ImageFilter.UnsharpMask(radius=max(1.0, max(width_px, height_px) / 320), percent=SHARPEN_PERCENT, threshold=2)
-    )
+    if sharpen_percent:
+        radius = max(1.0, max(width_px, height_px) / 320)
+        big = big.filter(ImageFilter.UnsharpMask(radius=radius, percent=sharpen_percent, threshold=2))
     x0, y0 = round(pad * fx), round(pad * fy)
     return np.asarray(big.crop((x0, y0, x0 + width_px, y0 + height_px)))
 

@@ -34,6 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--save-manifest", metavar="FILE", help="also write the lookbook's manifest JSON here")
     p.add_argument("--dpi", type=int, default=150, help="print resolution of the A4 pages (default 150)")
     p.add_argument(
+        "--upscaler",
+        choices=("learned", "lanczos"),
+        default="learned",
+        help="how garments are enlarged: the learned 4x model when checkpoints/upscaler.keras ships (default), or Lanczos",
+    )
+    p.add_argument(
         "--client",
         action="store_true",
         help="client version: no seeds, confidences, classifier disagreements or checkpoint hashes on the pages "
@@ -58,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     check_limits(args.pages, args.title, where="compose")
     kind = export_format(out)
     fill = FillConfig().with_overrides(args.set)
-    render = RenderConfig(dpi=args.dpi, client=args.client)
+    render = RenderConfig(dpi=args.dpi, client=args.client, upscaler=args.upscaler)
     render.validate()
     if args.pages is not None and args.pages < 1:
         raise LookbookError(f"--pages must be at least 1, got {args.pages}")

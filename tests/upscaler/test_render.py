@@ -50,3 +50,13 @@ def test_a_shipped_model_enlarges_garments_and_the_footer_names_it(checkpoints, 
     assert tile.size == (50, 50)
     assert "with the learned 4x upscaler (upscaler.keras)" in page_text(monkeypatch, RenderConfig(dpi=60))
     assert "with Lanczos resampling" in page_text(monkeypatch, RenderConfig(dpi=60, upscaler="lanczos"))
+
+
+def test_compose_command_has_the_switch():
+    from lookbook.cli import build_parser
+
+    parse = build_parser().parse_args
+    assert parse(["compose", "--out", "x.pdf"]).upscaler == "learned"
+    assert parse(["compose", "--out", "x.pdf", "--upscaler", "lanczos"]).upscaler == "lanczos"
+    with pytest.raises(SystemExit):
+        parse(["compose", "--out", "x.pdf", "--upscaler", "bicubic"])

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from lookbook import atomic
 from lookbook.errors import LookbookError
 
-RunKind = Literal["gan", "classifier"]
+RunKind = Literal["gan", "classifier", "upscaler"]
 RunState = Literal["created", "running", "finished", "stopped", "failed"]
 
 CONFIG_FILE = "config.json"

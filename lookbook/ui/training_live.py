@@ -23,7 +23,7 @@ from lookbook import paths
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE
 from lookbook.runs import CONFIG_FILE, METRICS_FILE, RunDir
-from lookbook.train import checkpoint, launcher
+from lookbook.train import checkpoint, launcher, scoring
 from lookbook.ui import cache, state, training_scores
 from lookbook.ui.training_fields import format_number
 from lookbook.ui.training_launch import key
@@ -33,7 +33,7 @@ from lookbook.viz import training as charts
 REFRESH_S = 2.0  # how often the live view rereads a training run's folder
 IDLE_REFRESH_S = 10.0  # how often a run that is not training is checked for having been resumed elsewhere
 GRID_WIDTH_PX = 560  # sample grids are drawn this wide (8 columns of 64 px images are 530 px)
-SAMPLE_ROW_PX = 44  # height of a sample-grid row in its table (a 32 px grid row is drawn a third larger)
+SAMPLE_ROW_PX = 60  # height of a sample-grid row in its table: a 32 px grid row is drawn about twice as large
 REPORT_FILE = "report.json"  # lookbook.train.classifier_trainer.REPORT_FILE (importing that module loads Keras)
 STATE_BADGES = {
     "starting": ("blue", ":material/hourglass_top:", "starting"),
@@ -129,19 +129,26 @@ def run_picker(kind: str, runs: pd.DataFrame) -> str:
 
 
 def live_view(kind: str, run: str) -> None:
-    """The run's view. A live run's is a fragment rereading the run folder every REFRESH_S seconds; a run that is not
-    live is drawn once, and a small fragment checks every IDLE_REFRESH_S seconds whether it came back to life (resumed
-    from another tab or the command line)."""
-    if launcher.run_status(run)["state"] in launcher.LIVE_STATES:
+    """The run's view. A busy run's (training, or its score being computed) is a fragment rereading the run folder
+    every REFRESH_S seconds; a run at rest is drawn once, and a small fragment checks every IDLE_REFRESH_S seconds
+    whether it came back to life (resumed or scored from another tab or the command line)."""
+    if _busy(kind, run):
         st.fragment(_view, run_every=REFRESH_S)(kind, run)
     else:
         _view(kind, run)
         st.fragment(_watch, run_every=IDLE_REFRESH_S)(kind, run)
 
 
+def _busy(kind: str, run: str) -> bool:
+    """Whether the run is training or its score is being computed (its view then changes by itself)."""
+    if launcher.run_status(run)["state"] in launcher.LIVE_STATES:
+        return True
+    return kind == "gan" and scoring.score_state(run)["state"] == "scoring"
+
+
 def _view(kind: str, run: str) -> None:
     status = launcher.run_status(run)
-    _notice_change(kind, run, status["state"])
+    _notice_change(kind, run, _busy(kind, run))
     metrics = run_metrics(run)
     _status_block(kind, run, status, metrics)
     _controls(kind, run, status)
@@ -156,17 +163,17 @@ def _view(kind: str, run: str) -> None:
 
 
 def _watch(kind: str, run: str) -> None:
-    _notice_change(kind, run, launcher.run_status(run)["state"])
+    _notice_change(kind, run, _busy(kind, run))
 
 
-def _notice_change(kind: str, run: str, now: str) -> None:
-    """When the watched run starts or stops being live, rerun the whole page once (buttons, refresh rate, header)."""
+def _notice_change(kind: str, run: str, busy: bool) -> None:
+    """When the watched run starts or stops being busy, rerun the whole page once (buttons, refresh rate, header)."""
     if st.session_state.get(state.TRAIN_SEEN) is None:
         st.session_state[state.TRAIN_SEEN] = {}
     seen = st.session_state[state.TRAIN_SEEN]
     before = seen.get(kind)
-    seen[kind] = (run, now)
-    if before and before[0] == run and (before[1] in launcher.LIVE_STATES) != (now in launcher.LIVE_STATES):
+    seen[kind] = (run, busy)
+    if before and before[0] == run and before[1] != busy:
         st.rerun()
 
 
@@ -443,9 +450,18 @@ def _samples(run: str, settings: dict[str, Any]) -> None:
         key=key("gan", "sample_rows"),
     )
     chosen = picked.selection.rows if picked is not None else []
-    if chosen and chosen[0] < len(table):
+    shown = key("gan", "sample_row_shown")
+    if not chosen or chosen[0] >= len(table):
+        st.session_state[shown] = None
+    elif st.session_state.get(shown) != chosen[0]:  # a new click opens it; the live refresh does not reopen it
+        st.session_state[shown] = chosen[0]
         row = table.iloc[chosen[0]]
-        st.image(row["samples"], caption=f"{row['garment']} at epoch {epoch}", width="stretch")
+        _row_dialog(row["samples"], f"{row['garment']} at epoch {epoch} ({row['images']} training images)")
+
+
+@st.dialog("Samples of one category", width="large")
+def _row_dialog(image: str, caption: str) -> None:
+    st.image(image, caption=caption, width="stretch")
 
 
 def _sample_epoch(epochs: list[int]) -> int:

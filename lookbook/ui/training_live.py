@@ -32,6 +32,7 @@ from lookbook.viz import training as charts
 
 REFRESH_S = 2.0  # how often the live view rereads a training run's folder
 IDLE_REFRESH_S = 10.0  # how often a run that is not training is checked for having been resumed elsewhere
+SAMPLES_REFRESH_S = 10.0  # how often a training run's sample grid and log are reread (a new grid comes once an epoch)
 GRID_WIDTH_PX = 560  # sample grids are drawn this wide (8 columns of 64 px images are 530 px)
 SAMPLE_ROW_PX = 60  # height of a sample-grid row in its table: a 32 px grid row is drawn about twice as large
 REPORT_FILE = "report.json"  # lookbook.train.classifier_trainer.REPORT_FILE (importing that module loads Keras)
@@ -134,8 +135,10 @@ def live_view(kind: str, run: str) -> None:
     whether it came back to life (resumed or scored from another tab or the command line)."""
     if _busy(kind, run):
         st.fragment(_view, run_every=REFRESH_S)(kind, run)
+        st.fragment(_tail, run_every=SAMPLES_REFRESH_S)(kind, run)
     else:
         _view(kind, run)
+        _tail(kind, run)
         st.fragment(_watch, run_every=IDLE_REFRESH_S)(kind, run)
 
 
@@ -157,6 +160,14 @@ def _view(kind: str, run: str) -> None:
         _gan_panels(run, metrics)
     else:
         _classifier_panels(run, metrics)
+
+
+def _tail(kind: str, run: str) -> None:
+    """The sample grid and the log: they change once an epoch, so a live run redraws them less often (a table of
+    sample rows redrawn every few seconds would flicker)."""
+    if kind == "gan":
+        _samples(run, run_settings(run))
+    status = launcher.run_status(run)
     with st.expander("Log", expanded=status["state"] == "failed", icon=":material/terminal:"):
         tail = launcher.log_tail(run, 40)
         st.code(tail or "(nothing logged yet)", language=None, wrap_lines=True)
@@ -392,7 +403,6 @@ def _gan_panels(run: str, metrics: pd.DataFrame) -> None:
                 key=key("gan", "d_chart"),
             )
     _quality(metrics, x)
-    _samples(run, settings)
 
 
 def _quality(metrics: pd.DataFrame, x: str) -> None:

@@ -6,11 +6,11 @@ import streamlit as st
 
 ROOT = Path(__file__).resolve().parent
 # (page file, title, icon, url path): adding a page is one line; pages whose file does not exist yet are not shown.
-# A url path must differ from the file name (see lookbook.ui.router).
+# A url path is the file name, so Streamlit finds a deep link before and after st.navigation (see lookbook.ui.router).
 PAGES = [
-    ("pages/explorer.py", "Dataset Explorer", ":material/insights:", "data"),
-    ("pages/training.py", "Training", ":material/model_training:", "train"),
-    ("pages/lookbook.py", "Lookbook", ":material/auto_awesome_mosaic:", "design"),
+    ("pages/explorer.py", "Dataset Explorer", ":material/insights:", "explorer"),
+    ("pages/training.py", "Training", ":material/model_training:", "training"),
+    ("pages/lookbook.py", "Lookbook", ":material/auto_awesome_mosaic:", "lookbook"),
 ]
 
 

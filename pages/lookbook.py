@@ -6,14 +6,11 @@ from lookbook.ui import lookbook, lookbook_session, router, state
 
 router.require_router(__file__)
 lookbook.header()
-state.show_flash()
 session = lookbook_session.current() or lookbook.first_lookbook()
+state.show_flash()
 if session is None:
     lookbook.start_section()
 else:
-    lookbook.models_notice(session)
-    page = lookbook.editor(session)
-    st.divider()
-    lookbook.export_section(session, page)
-    with st.expander("New lookbook or open another", icon=":material/library_add:"):
+    lookbook.workspace()
+    with st.expander("New lookbook or open another", icon=":material/library_add:", key="lookbook.start_open"):
         lookbook.start_section()

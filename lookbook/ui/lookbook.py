@@ -7,12 +7,14 @@ a widget showing something the lookbook does not hold.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import streamlit as st
 from PIL import Image
 
 from lookbook import paths
-from lookbook.compose import RenderConfig, Session
+from lookbook.compose import Cover, RenderConfig, Session
 from lookbook.compose.harmony import Harmony
 from lookbook.compose.outfit import Garment
 from lookbook.compose.render import upscale
@@ -29,14 +31,16 @@ PREVIEW_DPI = 100  # the page preview: A4 at 827 x 1169 px, crisp at the width i
 PREVIEW_WIDTH_PX = 420
 TRAINING_PAGE = "pages/training.py"
 ERROR = ":material/error:"
+SAVED_PICK = "lookbook.saved"  # the "Saved in the workspace" selectbox
+SAVE_OFFERED = "lookbook.save_offered"  # the file name the save form last offered (replaced while the user keeps it)
 
 
 def header() -> None:
-    """Title and one line on what the page does."""
+    """Title and one line on what the page does (short: the garments must fit above the fold)."""
     st.title("Lookbook")
     st.caption(
-        "Generated garments, labelled by the classifier and arranged into outfits. Reroll, lock or vary single slots, "
-        "then export pages as PNG or the whole lookbook as PDF. Every page records its checkpoints and seeds."
+        "Generated garments arranged into outfits: reroll, lock or vary single slots, then export. "
+        "Every edit is autosaved and can be undone."
     )
 
 
@@ -57,7 +61,8 @@ def first_lookbook():
 
 # starting: compose or open --------------------------------------------------------------------------------
 def start_section() -> None:
-    """Compose a new lookbook (left) or open a saved one (right)."""
+    """Compose a new lookbook (left) or open a saved one (right); first, a pending switch waiting for confirmation."""
+    _switch_prompt()
     left, right = st.columns([3, 2], gap="large")
     with left.container(border=True):
         st.markdown("#### :material/auto_awesome: New lookbook")
@@ -88,21 +93,26 @@ def _compose_form() -> None:
         "Seed", min_value=0, max_value=999_999, value=0, key="lookbook.new_seed", help="Same seed, same lookbook"
     )
     if st.button("Compose lookbook", type="primary", icon=":material/auto_awesome:", key="lookbook.compose", width="stretch"):
-        bar = st.progress(0.0, text="Composing…")
-        try:
-            session = ls.compose(
-                st.session_state["lookbook.template"],
-                int(pages),
-                int(seed),
-                title,
-                progress=lambda done, total: bar.progress(done / total, text=f"Composing page {done} of {total}…"),
-            )
-        except LookbookError as exc:
-            bar.empty()
-            st.error(str(exc), icon=ERROR)
-            return
-        ls.start(session)
-        st.rerun()
+        template = st.session_state["lookbook.template"]
+
+        def compose() -> bool:
+            bar = st.progress(0.0, text="Composing…")
+            try:
+                session = ls.compose(
+                    template,
+                    int(pages),
+                    int(seed),
+                    title,
+                    progress=lambda done, total: bar.progress(done / total, text=f"Composing page {done} of {total}…"),
+                )
+            except LookbookError as exc:
+                bar.empty()
+                st.session_state[state.FLASH] = ("error", str(exc))
+                return False
+            ls.start(session)
+            return True
+
+        _switch(f"compose “{title.strip() or 'Untitled lookbook'}”", compose)
 
 
 def _template_label(name: str) -> str:
@@ -193,32 +203,72 @@ def _open_form() -> None:
     clicked = st.button(
         "Open uploaded lookbook", icon=":material/upload_file:", key="lookbook.open_upload", disabled=upload is None
     )
-    if clicked and _open(upload.getvalue(), upload.name):
-        st.session_state[state.LOOKBOOK_UPLOADS] = nonce + 1  # a new key: the uploader starts empty
-        st.rerun()
+    if clicked:
+        data, name = upload.getvalue(), upload.name
+
+        def open_upload() -> bool:
+            st.session_state[state.LOOKBOOK_UPLOADS] = nonce + 1  # a new key: the uploader starts empty
+            return _open(data, name)
+
+        _switch(f"open {name}", open_upload)
     saved = ls.saved_lookbooks()
     if not saved:
         st.caption(f"Lookbooks saved to the workspace ({path_hint(paths.display_path(ls.lookbooks_dir()))}) are listed here.")
         return
-    chosen = st.selectbox("Saved in the workspace", saved, format_func=lambda p: p.name, key="lookbook.saved")
+    if st.session_state.get(SAVED_PICK) not in saved:
+        st.session_state[SAVED_PICK] = saved[0]  # the newest, e.g. the one just saved
+    chosen = st.selectbox("Saved in the workspace", saved, format_func=lambda p: p.name, key=SAVED_PICK)
     if st.button("Open saved lookbook", icon=":material/folder_open:", key="lookbook.open_saved"):
+
+        def open_saved() -> bool:
+            try:
+                data = chosen.read_bytes()
+            except OSError as exc:
+                state.flash("error", f"Cannot read {chosen.name}: {exc.strerror}")
+                return False
+            return _open(data, chosen.name, saved_as=chosen.stem)
+
+        _switch(f"open {chosen.name}", open_saved)
+
+
+def _switch(what: str, action) -> None:
+    """Open another lookbook through `action`, asking first when the open one has unsaved changes."""
+    ls.switch(what, action)
+    st.rerun(scope="app")
+
+
+def _switch_prompt() -> None:
+    """The open lookbook has unsaved changes and the user asked to open another: save it first, go on, or cancel."""
+    waiting = st.session_state.get(state.LOOKBOOK_SWITCH)
+    session = ls.session()
+    if not waiting or session is None:
+        return
+    with st.container(border=True):
+        st.warning(
+            f"**{_escape(session.lookbook.title)}** has changes not saved to the workspace. If you {waiting[0]} now, it "
+            f"stays as a draft at [its link]({ls.draft_link()}) (bookmark it), and Undo will not bring it back.",
+            icon=":material/warning:",
+        )
+        with st.container(horizontal=True):
+            save_first = st.button(f"Save as {ls.save_name(session)}.json, then {waiting[0]}", key="lookbook.switch_save")
+            go = st.button(f"{waiting[0][:1].upper()}{waiting[0][1:]} without saving", key="lookbook.switch_go")
+            st.button("Cancel", key="lookbook.switch_cancel", on_click=ls.cancel_switch)
+    if save_first or go:
         try:
-            data = chosen.read_bytes()
-        except OSError as exc:
-            st.error(f"cannot read {chosen.name}: {exc.strerror}", icon=ERROR)
-            return
-        if _open(data, chosen.name):
-            st.rerun()
+            ls.confirm_switch(save_first=save_first)
+        except LookbookError as exc:
+            state.flash("error", str(exc))
+        st.rerun(scope="app")
 
 
-def _open(data: bytes, name: str) -> bool:
+def _open(data: bytes, name: str, saved_as: str = "") -> bool:
     """Open a manifest as this user's lookbook; a bad file is one error line. True when opened."""
     try:
         session = ls.open_manifest(data)
     except LookbookError as exc:
-        st.error(f"Cannot open {name}: {exc}", icon=ERROR)
+        state.flash("error", f"Cannot open {name}: {exc}")
         return False
-    ls.start(session)
+    ls.start(session, saved_as=saved_as)
     n = len(session.pages)
     opened = f"Opened **{_escape(session.lookbook.title)}** ({n} page{'s' if n != 1 else ''}) from {_escape(name)}."
     if session.warnings:  # one message: the models differ from the ones the lookbook was made with
@@ -230,10 +280,11 @@ def _open(data: bytes, name: str) -> bool:
 
 # models in use --------------------------------------------------------------------------------------------
 def models_notice(session: Session) -> None:
-    """Which checkpoints this lookbook uses; an offer to switch when the sidebar's differ."""
+    """Which checkpoints this lookbook uses (and how their image sizes meet); an offer to switch when the sidebar's differ."""
     summary = session.studio.summary()
+    note = session.studio.resize_note
     if ls.uses_active_models(session) or not all(ls.active_models()):
-        st.caption(f":material/memory: {summary}")
+        st.caption(f":material/memory: {summary}" + (f"  \n:material/aspect_ratio: {note.capitalize()}." if note else ""))
         return
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.info(
@@ -242,24 +293,39 @@ def models_notice(session: Session) -> None:
     )
     if right.button("Use the sidebar's models", key="lookbook.rebind", width="stretch"):
         try:
-            ls.start(ls.use_active_models(session), ls.page_index(session))
+            ls.rebind(ls.use_active_models(session))
         except LookbookError as exc:
             st.error(str(exc), icon=ERROR)
             return
-        st.rerun()
+        st.rerun(scope="app")
 
 
 # editing ------------------------------------------------------------------------------------------------
+@st.fragment
+def workspace() -> None:
+    """The open lookbook: editor, then export and save. A fragment: an edit reruns only this part of the page, so a
+    reroll is painted without the sidebar and the rest of the app running again."""
+    session = ls.session()
+    if session is None:
+        return
+    state.show_flash()  # errors raised by this fragment's own callbacks
+    page = editor(session)
+    st.divider()
+    export_section(session, page)
+    models_notice(session)
+
+
 def editor(session: Session) -> int | None:
-    """Lookbook title, the page strip and page actions, then the page's outfit; returns the page shown (None if empty)."""
+    """Lookbook title and undo, the page strip, the page's own controls, then its outfit; returns the page shown."""
     page = ls.page_index(session)
-    _toolbar(session, page)
+    _toolbar(session)
+    _page_strip(session, page)
     if not session.pages:
         st.info("This lookbook has no pages. Add one with **Add page**.", icon=":material/note_add:")
         return None
-    _page_header(session, page)
-    garments = session.garments(page)
-    _slots(session, page, garments)
+    _page_controls(session, page)
+    _delete_confirmation(session)
+    _slots(session, page, session.garments(page))
     _variations(session, page)
     _harmony_and_notes(session, page, session.harmony(page))
     return page
@@ -270,65 +336,104 @@ def _bind(key: str, value) -> None:
     st.session_state[key] = value
 
 
-def _toolbar(session: Session, page: int) -> None:
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
+def _toolbar(session: Session) -> None:
+    """Lookbook title, undo and redo, and whether the work is safe."""
+    history = session.history
+    title, actions = st.columns([3, 2], vertical_alignment="center")
     _bind("lookbook.book_title", session.lookbook.title)
-    left.text_input("Lookbook title", key="lookbook.book_title", on_change=ls.set_lookbook_title, args=("lookbook.book_title",))
+    title.text_input(
+        "Lookbook title",
+        key="lookbook.book_title",
+        on_change=ls.set_lookbook_title,
+        args=("lookbook.book_title",),
+        label_visibility="collapsed",
+        placeholder="Lookbook title",
+        help="Printed atop every page",
+    )
+    with actions.container(horizontal=True, vertical_alignment="center"):
+        for name, callback, label in (("Undo", ls.undo, history.undo_label), ("Redo", ls.redo, history.redo_label)):
+            st.button(
+                name,
+                icon=f":material/{name.lower()}:",
+                key=f"lookbook.{name.lower()}",
+                on_click=callback,
+                disabled=label is None,
+                help=f"{name} {label}" if label else f"Nothing to {name.lower()}",
+            )
+        saved_as = st.session_state.get(state.LOOKBOOK_SAVED_AS)
+        if not saved_as:
+            saved = "not in the workspace yet"
+        else:
+            saved = f"changes not saved to {saved_as}.json" if session.unsaved else f"saved as {saved_as}.json"
+        st.caption(
+            f":material/cloud_done: Autosaved · {_escape(saved)}",
+            help=f"Every edit is kept in a draft this page's address opens ({ls.draft_link()}): after a reload, in a new "
+            "tab or after a restart. Save to the workspace to list it under Open a lookbook.",
+        )
+
+
+def _page_strip(session: Session, page: int) -> None:
+    """Navigation between pages (which page is shown), and Add page."""
     n = len(session.pages)
-    with right.container(horizontal=True, horizontal_alignment="right", vertical_alignment="bottom"):
-        with st.popover("Add page", icon=":material/add:", help="Add an outfit after this page"):
-            names = session.templates()
-            if st.session_state.get("lookbook.add_template") not in names and names:
-                st.session_state["lookbook.add_template"] = session.pages[page].template if session.pages else names[0]
-            st.selectbox("Template", names, format_func=_template_label, key="lookbook.add_template")
-            st.button("Add page", type="primary", key="lookbook.add_page", on_click=ls.add_page, args=("lookbook.add_template",))
-        st.button(
-            "",
-            icon=":material/chevron_left:",
-            key="lookbook.move_left",
-            help="Move this page earlier",
-            disabled=page == 0 or n == 0,
-            on_click=ls.move_page,
-            args=(page, -1),
-        )
-        st.button(
-            "",
-            icon=":material/chevron_right:",
-            key="lookbook.move_right",
-            help="Move this page later",
-            disabled=page >= n - 1,
-            on_click=ls.move_page,
-            args=(page, 1),
-        )
-        with st.popover("", icon=":material/delete:", help="Delete this page", disabled=n == 0):
-            title = session.pages[page].title if n else ""
-            st.markdown(f"Delete **{_escape(title)}**? Its garments, title and notes go with it.")
-            st.button("Delete page", key="lookbook.delete_page", on_click=ls.delete_page, args=(page,), icon=":material/delete:")
+    strip, add = st.columns([5, 1], vertical_alignment="center")
     if n:
         _bind("lookbook.page_pick", page)
-        st.segmented_control(
+        strip.segmented_control(
             "Pages",
             list(range(n)),
-            format_func=lambda i: f"{i + 1:02d} · {_short(session.pages[i].title, 22)}",
+            format_func=lambda i: f"{i + 1:02d} · {_short(session.lookbook.page_title(i), 22)}",
             key="lookbook.page_pick",
             required=True,
             on_change=ls.select_page,
             args=("lookbook.page_pick",),
             label_visibility="collapsed",
         )
+    with add.popover("Add page", icon=":material/add:", help="Add an outfit after this page", width="stretch"):
+        names = session.templates()
+        if st.session_state.get("lookbook.add_template") not in names and names:
+            st.session_state["lookbook.add_template"] = session.pages[page].template if session.pages else names[0]
+        st.selectbox("Template", names, format_func=_template_label, key="lookbook.add_template")
+        st.button("Add page", type="primary", key="lookbook.add_page", on_click=ls.add_page, args=("lookbook.add_template",))
 
 
-def _page_header(session: Session, page: int) -> None:
-    p = session.pages[page]
-    left, right = st.columns([4, 1], vertical_alignment="bottom")
+def _page_controls(session: Session, page: int) -> None:
+    """The page's title and template, moving it (text buttons: they reorder, they do not navigate), deleting it, and
+    rerolling its unlocked slots."""
+    p, n = session.pages[page], len(session.pages)
+    title, template, moves, reroll = st.columns([3, 3, 4, 2], vertical_alignment="bottom")
     _bind("lookbook.page_title", p.title)
-    left.text_input(
+    title.text_input(
         f"Page {page + 1} title",
         key="lookbook.page_title",
         on_change=ls.set_page_title,
         args=(page, "lookbook.page_title"),
+        placeholder=session.lookbook.page_title(page),
+        help="Empty: the title follows the page's position",
     )
-    right.button(
+    names = session.templates()
+    _bind("lookbook.page_template", p.template)
+    template.selectbox(
+        "Template",
+        names if p.template in names else [*names, p.template],
+        format_func=_template_label,
+        key="lookbook.page_template",
+        on_change=ls.set_template,
+        args=(page, "lookbook.page_template"),
+        help="Garments that fit the new template's slots stay",
+    )
+    with moves.container(horizontal=True, gap="small"):
+        for delta, side, where, last in ((-1, "left", "earlier", 0), (1, "right", "later", n - 1)):
+            st.button(
+                "Move",
+                icon=f":material/arrow_{'back' if delta < 0 else 'forward'}:",
+                key=f"lookbook.move_{side}",
+                help=f"Move this page one place {where} in the lookbook",
+                disabled=page == last,
+                on_click=ls.move_page,
+                args=(page, delta),
+            )
+        st.button("Delete", icon=":material/delete:", key="lookbook.ask_delete", on_click=ls.ask_delete, args=(page,))
+    reroll.button(
         "Reroll unlocked",
         type="primary",
         icon=":material/casino:",
@@ -338,15 +443,25 @@ def _page_header(session: Session, page: int) -> None:
         width="stretch",
         help="New garments in every slot that is not locked",
     )
-    st.caption(f"Template **{p.template}**: {get_template(p.template).describe()}. Locked slots keep their garment.")
+
+
+def _delete_confirmation(session: Session) -> None:
+    """Delete asks once, for the page it was clicked on; the confirmation goes away with the page."""
+    token = st.session_state.get(state.LOOKBOOK_DELETE)
+    if not token or token[1] != session.history.version or token[0] >= len(session.pages):
+        return
+    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+        st.markdown(f"Delete **{_escape(session.lookbook.page_title(token[0]))}**? Undo brings it back.")
+        st.button("Delete page", type="primary", key="lookbook.delete_page", on_click=ls.delete_page, args=(token,))
+        st.button("Cancel", key="lookbook.cancel_delete", on_click=ls.cancel_delete)
 
 
 def _slots(session: Session, page: int, garments: list[Garment]) -> None:
     slots = session.pages[page].slots
     opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
-    columns = st.columns(len(slots), gap="medium")
+    columns = st.columns(len(slots), gap="small")
     for i, (column, slot, g) in enumerate(zip(columns, slots, garments)):
-        with column.container(border=True):
+        with column.container(border=True, gap="small"):
             head, lock = st.columns([4, 1], vertical_alignment="center")
             head.markdown(f"**{_escape(slot.name)}**")
             lock.button(
@@ -361,6 +476,27 @@ def _slots(session: Session, page: int, garments: list[Garment]) -> None:
                 else "Lock: keep this garment when rerolling",
             )
             st.image(tile(g.image), width="stretch")
+            with st.container(horizontal=True, gap="small"):
+                st.button(
+                    "Reroll",
+                    icon=":material/casino:",
+                    key=f"lookbook.reroll.{i}",
+                    on_click=ls.reroll_slot,
+                    args=(page, i),
+                    width="stretch",
+                    help="A new garment of the same category for this slot only",
+                )
+                is_open = bool(opened and opened[:2] == (page, i))
+                st.button(
+                    "Vary",
+                    icon=":material/tune:",
+                    key=f"lookbook.vary.{i}",
+                    type="primary" if is_open else "secondary",
+                    on_click=ls.toggle_variations,
+                    args=(page, i),
+                    width="stretch",
+                    help="A row of nearby garments to pick from",
+                )
             _garment_caption(g)
             options = ["", *session.slot_categories(page, i)]
             if slot.category and slot.category not in options:
@@ -374,40 +510,22 @@ def _slots(session: Session, page: int, garments: list[Garment]) -> None:
                 on_change=ls.set_category,
                 args=(page, i, f"lookbook.category.{i}"),
                 label_visibility="collapsed",
-                help="Ask this slot for a category; the seed stays",
+                help="Ask this slot for any category; the seed stays",
             )
-            with st.container(horizontal=True, gap="small"):
-                st.button(
-                    "Reroll",
-                    icon=":material/casino:",
-                    key=f"lookbook.reroll.{i}",
-                    on_click=ls.reroll_slot,
-                    args=(page, i),
-                    width="stretch",
-                    help="A new seed for this slot only",
-                )
-                is_open = bool(opened and opened[:2] == (page, i))
-                st.button(
-                    "Vary",
-                    icon=":material/tune:",
-                    key=f"lookbook.vary.{i}",
-                    type="primary" if is_open else "secondary",
-                    on_click=ls.toggle_variations,
-                    args=(page, i),
-                    width="stretch",
-                    help="A row of nearby garments to pick from",
-                )
 
 
 def _garment_caption(g: Garment) -> None:
-    """Label and confidence (a badge: green when the slot got what it asked for), seed, and what went wrong if not."""
-    colour = "green" if g.ok else "orange"
+    """What the classifier sees: a green tick when the slot got what it asked for, an orange warning saying what went
+    wrong when not (the colour says match or not; the percentage is the classifier's confidence)."""
     searched = f" · best of {g.tried}" if g.tried > 1 else ""
+    if g.ok:
+        badge = f":green-badge[:material/check: {g.confidence:.0%}]"
+    else:
+        badge = f":orange-badge[:material/warning: not a {_escape(g.wanted)}]"
     st.markdown(
-        f"**{display_name(g.label)}** :{colour}-badge[{g.confidence:.0%}]  \n:small[:gray[seed {g.latent.describe()}{searched}]]"
+        f"**{display_name(g.label)}** {badge}  \n:small[:gray[seed {g.latent.describe()}{searched}]]",
+        help=None if g.ok else g.message,
     )
-    if not g.ok:
-        st.markdown(f":small[:orange[{_escape(g.message)}]]")
 
 
 def _variations(session: Session, page: int) -> None:
@@ -419,19 +537,20 @@ def _variations(session: Session, page: int) -> None:
     with st.container(border=True):
         left, mid, right = st.columns([3, 2, 2], vertical_alignment="bottom")
         left.markdown(f"**Variations of the {_escape(name.lower())}** · row {row + 1}")
-        left.caption("Nearby latents of the garment shown; pick one to use it.")
-        strength = mid.slider(
+        left.caption("Nearby garments of the same category; pick one to use it.")
+        how_different = mid.slider(
             "How different",
             min_value=0.05,
             max_value=1.0,
-            value=float(session.fill_config.variation_strength),
+            value=0.25,
             step=0.05,
             key="lookbook.variation_strength",
+            help="0.05: nearly the same garment; 1: as different as the generator allows while keeping the category",
         )
         with right.container(horizontal=True, horizontal_alignment="right"):
             st.button("More", icon=":material/refresh:", key="lookbook.more_variations", on_click=ls.more_variations)
             st.button("Close", icon=":material/close:", key="lookbook.close_variations", on_click=ls.close_variations)
-        garments = session.variations(page, slot, row, strength)
+        garments = ls.variations(session, page, slot, row, how_different)
         for k, (column, g) in enumerate(zip(st.columns(len(garments)), garments)):
             with column:
                 st.image(tile(g.image), width="stretch")
@@ -440,7 +559,7 @@ def _variations(session: Session, page: int) -> None:
                     "Use",
                     key=f"lookbook.pick.{k}",
                     on_click=ls.pick_variation,
-                    args=(page, slot, row, strength, k),
+                    args=(page, slot, row, how_different, k),
                     width="stretch",
                 )
 
@@ -477,29 +596,54 @@ def palette_html(harmony: Harmony) -> str:
 
 # saving and exporting -----------------------------------------------------------------------------------
 def export_section(session: Session, page: int | None) -> None:
-    """The page as exported (preview), downloads, and saving to the workspace."""
+    """Client or working version, an optional cover, downloads, a preview on demand, and saving to the workspace."""
     st.subheader("Export and save")
-    preview, actions = st.columns([2, 3], gap="large")
-    if page is not None:
-        with preview:
-            st.image(preview_image(session, page), width=PREVIEW_WIDTH_PX)
-            st.caption(f"Page {page + 1} of {len(session.pages)} as exported: A4, {session.render_config.dpi} dpi.")
+    options, actions = st.columns([2, 3], gap="large")
+    with options:
+        client = st.toggle(
+            "Client version",
+            key="lookbook.client",
+            help="Leaves seeds, confidences, classifier disagreements and checkpoint hashes off the pages "
+            "(the manifest still records them)",
+        )
+        cover = _cover_form(session)
+        if page is not None and st.button("Preview page", icon=":material/visibility:", key="lookbook.preview"):
+            _preview(session, page, client)
     with actions:
-        _downloads(session, page)
+        _downloads(session, page, client, cover)
         st.divider()
         _save_form(session)
 
 
-def preview_image(session: Session, page: int) -> Image.Image:
+def _cover_form(session: Session) -> Cover | None:
+    if not st.checkbox(
+        "Cover page", key="lookbook.cover", help="A first page with the title, a subtitle and a date (PDF and ZIP)"
+    ):
+        return None
+    subtitle = st.text_input("Cover subtitle", key="lookbook.cover_subtitle", placeholder="e.g. Spring 2027 · for Maison Ardent")
+    if "lookbook.cover_date" not in st.session_state:
+        st.session_state["lookbook.cover_date"] = dt.date.today().strftime("%-d %B %Y")
+    date = st.text_input("Cover date", key="lookbook.cover_date")
+    return Cover(session.lookbook.title, subtitle, date)
+
+
+@st.dialog("Page as exported", width="large")
+def _preview(session: Session, page: int, client: bool) -> None:
+    st.image(preview_image(session, page, client), width="stretch")
+    st.caption(f"Page {page + 1} of {len(session.pages)}: A4, {session.render_config.dpi} dpi when exported.")
+
+
+def preview_image(session: Session, page: int, client: bool = False) -> Image.Image:
     """The page rendered exactly as exported, at a screen resolution."""
-    return session.render(page, RenderConfig(dpi=PREVIEW_DPI, sharpen_percent=session.render_config.sharpen_percent))
+    config = RenderConfig(dpi=PREVIEW_DPI, sharpen_percent=session.render_config.sharpen_percent, client=client)
+    return session.render(page, config)
 
 
-def _downloads(session: Session, page: int | None) -> None:
-    st.markdown("**Download**")
+def _downloads(session: Session, page: int | None, client: bool, cover: Cover | None) -> None:
+    st.markdown("**Download**" + (" · client version" if client else " · working version"))
     empty = safe_call(lambda: _require_pages(session)) is None
-    frozen = ls.snapshot(session)  # the files are made on click, from the lookbook as it is shown now
-    names = ls.export_names(session, page or 0)
+    frozen = ls.snapshot(session, client, cover)  # the files are made on click, from the lookbook as it is shown now
+    names = ls.export_names(session, page or 0, client)
     with st.container(horizontal=True):
         st.download_button(
             "This page (PNG)",
@@ -541,7 +685,8 @@ def _downloads(session: Session, page: int | None) -> None:
             on_click="ignore",
             help="Reopen it here later to regenerate every page exactly",
         )
-    st.caption("PNG and PDF pages are A4 at 150 dpi; the manifest records checkpoints, templates, seeds and latents.")
+    what = "garments, titles, palette and notes" if client else "plus seeds, confidences and checkpoint hashes"
+    st.caption(f"A4 pages at 150 dpi: {what}. The manifest records checkpoints, templates, seeds and latents.")
 
 
 def _require_pages(session: Session) -> bool:
@@ -553,18 +698,21 @@ def _require_pages(session: Session) -> bool:
 def _save_form(session: Session) -> None:
     st.markdown("**Save to the workspace**")
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    if not st.session_state.get(ls.SAVE_NAME):
-        st.session_state[ls.SAVE_NAME] = ls.slug(session.lookbook.title)
+    # the name follows the lookbook's title (or the name it was saved under) until the user types their own
+    offered = ls.save_name(session)
+    if st.session_state.get(ls.SAVE_NAME) in (None, "", st.session_state.get(SAVE_OFFERED)):
+        st.session_state[ls.SAVE_NAME] = offered
+    st.session_state[SAVE_OFFERED] = offered
     name = c1.text_input("File name", key=ls.SAVE_NAME, help="Saved as <workspace>/lookbooks/<name>.json")
     if c2.button("Save", icon=":material/save:", key="lookbook.save", width="stretch"):
         try:
-            path = ls.save(session, name)
+            path = ls.save_to_workspace(session, name)
         except LookbookError as exc:
             st.error(str(exc), icon=ERROR)
         else:
-            st.success(
-                f"Saved {path_hint(paths.display_path(path))} (revision {session.lookbook.revision}).", icon=":material/check:"
-            )
+            st.session_state[SAVED_PICK] = path  # "Open a lookbook" lists it first and selected
+            state.flash("success", f"Saved {paths.display_path(path)} (revision {session.lookbook.revision}).")
+            st.rerun(scope="app")
     st.caption(f"Saved lookbooks are listed under **Open a lookbook**, from {path_hint(paths.display_path(ls.lookbooks_dir()))}.")
 
 

@@ -1,9 +1,10 @@
-"""The Lookbook page's per-user state and actions: models as a cached Studio, the user's Session, its edits (widget
-callbacks), saving and opening manifests, and frozen snapshots that download buttons export from."""
+"""The Lookbook page's per-user state and actions: models as a cached Studio, the user's Session (autosaved as a
+draft its URL names), its edits and their undo (widget callbacks), saving and opening manifests, and exports."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import json
 import re
@@ -15,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from lookbook import paths
-from lookbook.compose import Session, Studio
+from lookbook.compose import Cover, Session, Studio, drafts
 from lookbook.compose import manifest as manifest_io
 from lookbook.compose.templates import get_template, templates
 from lookbook.data.taxonomy import display_name
@@ -24,6 +25,11 @@ from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, resolve_m
 from lookbook.ui import cache, state
 
 LOOKBOOKS_DIR = "lookbooks"  # manifests saved from the app go to <workspace>/lookbooks/<name>.json
+DRAFTS_DIR = "drafts"  # autosaved drafts: <workspace>/lookbooks/drafts/<id>.json
+DRAFT_PARAM = "lookbook"  # the page URL's ?lookbook=<draft id>
+# "How different" runs from 0 to 1 on the page; 1 is the largest step a manifest records (strength 2: the latent turns
+# by 63 degrees, about 80% of the feature distance between two independent rerolls)
+VARIATION_SCALE = 2.0
 MAX_PAGES = 24  # per compose; a lookbook is a handful of outfits, and each page is generated on the spot
 _SLUG_MAX_CHARS = 60
 SAVE_NAME = "lookbook.save_name"  # the save form's file name widget
@@ -88,9 +94,22 @@ def uses_active_models(session: Session) -> bool:
 
 
 # the user's session -----------------------------------------------------------------------------------
-def current() -> Session | None:
-    """This user's lookbook session, if one is open."""
+def session() -> Session | None:
+    """This user's open lookbook (no side effects: for callbacks and fragments)."""
     return st.session_state.get(state.LOOKBOOK_SESSION)
+
+
+def current() -> Session | None:
+    """This user's lookbook: the one open in this browser tab, or the draft the page's URL names (after a reload, in a
+    new tab, after an app restart). Keeps the URL naming the open lookbook's draft."""
+    linked = st.query_params.get(DRAFT_PARAM)
+    if linked and linked != st.session_state.get(state.LOOKBOOK_DRAFT) and not restore(linked):
+        state.flash("warning", f"No lookbook is saved at this link ({linked}); it may have been made on another server.")
+        del st.query_params[DRAFT_PARAM]
+    opened = session()
+    if opened is not None:
+        st.query_params[DRAFT_PARAM] = st.session_state[state.LOOKBOOK_DRAFT]
+    return opened
 
 
 def page_index(session: Session) -> int:
@@ -100,12 +119,59 @@ def page_index(session: Session) -> int:
     return index
 
 
-def start(session: Session, page: int = 0) -> None:
-    """Make `session` this user's lookbook (after compose or open)."""
+def start(session: Session, page: int = 0, saved_as: str = "") -> None:
+    """Make `session` this user's lookbook (after compose or open), as a new draft."""
+    _install(session, page, drafts.new_id(), saved_as)
+    autosave(session)
+
+
+def restore(draft_id: str) -> bool:
+    """Reopen the draft `draft_id` as this user's lookbook; False when there is none (or it cannot be read)."""
+    found = drafts.read_draft(drafts_dir(), draft_id) if drafts.is_id(draft_id) else None
+    if found is None:
+        return False
+    data, draft = found
+    try:
+        restored = open_manifest(data)
+    except LookbookError as exc:
+        state.flash("error", f"The lookbook at this link cannot be opened: {exc}")
+        return False
+    if draft.unsaved:
+        restored.saved_version = -1  # the history starts again, but the changes are still not in the workspace
+    _install(restored, draft.page, draft_id, draft.saved_as)
+    return True
+
+
+def _install(session: Session, page: int, draft_id: str, saved_as: str) -> None:
     st.session_state[state.LOOKBOOK_SESSION] = session
     st.session_state[state.LOOKBOOK_PAGE] = page
+    st.session_state[state.LOOKBOOK_DRAFT] = draft_id
+    st.session_state[state.LOOKBOOK_SAVED_AS] = saved_as
     st.session_state[state.LOOKBOOK_VARIATIONS] = None
-    st.session_state.pop(SAVE_NAME, None)  # the save form offers the new lookbook's own title
+    st.session_state[state.LOOKBOOK_DELETE] = None
+    st.session_state[state.LOOKBOOK_SWITCH] = None
+    st.session_state[FIRST_VISIT_DONE] = True
+    st.session_state.pop(SAVE_NAME, None)  # the save form offers the new lookbook's own name
+    st.query_params[DRAFT_PARAM] = draft_id
+
+
+def drafts_dir() -> Path:
+    """Where drafts are autosaved: `<workspace>/lookbooks/drafts`."""
+    return lookbooks_dir() / DRAFTS_DIR
+
+
+def autosave(session: Session) -> None:
+    """Write the open lookbook's draft; a failure (e.g. a read-only workspace) is a warning on the next run."""
+    draft = drafts.DraftState(page_index(session), session.unsaved, st.session_state.get(state.LOOKBOOK_SAVED_AS) or "")
+    try:
+        drafts.write_draft(drafts_dir(), st.session_state[state.LOOKBOOK_DRAFT], session, draft)
+    except (OSError, LookbookError) as exc:
+        state.flash("warning", f"Autosave failed ({exc}); save the lookbook to keep your changes.")
+
+
+def draft_link() -> str:
+    """The page URL's query that reopens the open lookbook, e.g. `?lookbook=3f9c0a1b2d4e`."""
+    return f"?{DRAFT_PARAM}={st.session_state.get(state.LOOKBOOK_DRAFT)}"
 
 
 def first_lookbook(progress: Callable[[int, int], None] | None = None) -> Session | None:
@@ -120,11 +186,38 @@ def first_lookbook(progress: Callable[[int, int], None] | None = None) -> Sessio
         return None
     try:
         names = usable_templates(active_studio())
-        session = compose(names[0], FIRST_LOOKBOOK_PAGES, 0, "First lookbook", progress=progress)
+        composed = compose(names[0], FIRST_LOOKBOOK_PAGES, 0, "First lookbook", progress=progress)
     except LookbookError:
         return None  # the start form says what is wrong
-    start(session)
-    return session
+    start(composed)
+    return composed
+
+
+# opening another lookbook -----------------------------------------------------------------------------
+def switch(what: str, action: Callable[[], bool]) -> bool:
+    """Run `action` (which opens or composes another lookbook; True when it did) now, or, when the open lookbook has
+    unsaved changes, once the user confirms (see confirm_switch). True when it ran and succeeded."""
+    opened = session()
+    if opened is not None and opened.unsaved:
+        st.session_state[state.LOOKBOOK_SWITCH] = (what, action)
+        return False
+    return action()
+
+
+def confirm_switch(save_first: bool) -> bool:
+    """Run the action waiting for confirmation, after saving the open lookbook when asked. True when it ran."""
+    waiting = st.session_state.get(state.LOOKBOOK_SWITCH)
+    st.session_state[state.LOOKBOOK_SWITCH] = None
+    if not waiting:
+        return False
+    if save_first:
+        opened = session()
+        save(opened, save_name(opened))
+    return waiting[1]()
+
+
+def cancel_switch() -> None:
+    st.session_state[state.LOOKBOOK_SWITCH] = None
 
 
 def compose(template: str, pages: int, seed: int, title: str, progress: Callable[[int, int], None] | None = None) -> Session:
@@ -145,22 +238,34 @@ def use_active_models(session: Session) -> Session:
     for page in session.pages:
         for slot in page.slots:
             slot.clear()
-    return Session(new, session.lookbook, session.fill_config, session.render_config)
+    rebound = Session(new, session.lookbook, session.fill_config, session.render_config)
+    rebound.history, rebound.saved_version = session.history, session.saved_version
+    return rebound
+
+
+def rebind(rebound: Session) -> None:
+    """Replace the open lookbook's session by the same lookbook bound to other models (same draft, same page)."""
+    _install(rebound, page_index(rebound), st.session_state[state.LOOKBOOK_DRAFT], st.session_state[state.LOOKBOOK_SAVED_AS])
+    autosave(rebound)
 
 
 # edits: widget callbacks --------------------------------------------------------------------------------
 def _edit(func: Callable[..., Any]) -> Callable[..., None]:
-    """A widget callback editing this user's session; a LookbookError becomes an error shown on the next run."""
+    """A widget callback editing this user's session, autosaved when it changed the lookbook; a LookbookError becomes
+    an error shown on the next run."""
 
     @functools.wraps(func)
     def callback(*args: Any) -> None:
-        session = current()
-        if session is None:
+        opened = session()
+        if opened is None:
             return
+        version = opened.history.version
         try:
-            func(session, *args)
+            func(opened, *args)
         except LookbookError as exc:
             state.flash("error", str(exc))
+        if opened.history.version != version:
+            autosave(opened)
 
     return callback
 
@@ -199,6 +304,32 @@ def set_category(session: Session, page: int, slot: int, key: str) -> None:
     _close_variations(page, slot)
 
 
+@_edit
+def set_template(session: Session, page: int, key: str) -> None:
+    """Give a page the template chosen in widget `key`; garments that fit its slots stay."""
+    session.set_template(page, st.session_state[key])
+    _close_variations(page)
+
+
+@_edit
+def undo(session: Session) -> None:
+    """Take back the last edit and show the page it concerned."""
+    _show(session.undo())
+
+
+@_edit
+def redo(session: Session) -> None:
+    """Make the last undone edit again and show the page it concerned."""
+    _show(session.redo())
+
+
+def _show(page: int | None) -> None:
+    if page is not None:
+        st.session_state[state.LOOKBOOK_PAGE] = page
+    st.session_state[state.LOOKBOOK_DELETE] = None
+    _close_variations()
+
+
 def toggle_variations(page: int, slot: int) -> None:
     """Open the row of variations of a slot, or close it when it is already open."""
     opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
@@ -217,10 +348,15 @@ def close_variations() -> None:
     _close_variations()
 
 
+def variations(session: Session, page: int, slot: int, row: int, how_different: float) -> list:
+    """A row of variations of a slot, `how_different` on the page's 0-1 scale."""
+    return session.variations(page, slot, row, how_different * VARIATION_SCALE)
+
+
 @_edit
-def pick_variation(session: Session, page: int, slot: int, row: int, strength: float, choice: int) -> None:
+def pick_variation(session: Session, page: int, slot: int, row: int, how_different: float, choice: int) -> None:
     """Make variation `choice` of the row shown the slot's garment."""
-    session.pick_variation(page, slot, session.variations(page, slot, row, strength)[choice])
+    session.pick_variation(page, slot, variations(session, page, slot, row, how_different)[choice])
     _close_variations()
 
 
@@ -250,9 +386,25 @@ def move_page(session: Session, page: int, delta: int) -> None:
     _close_variations()
 
 
+def ask_delete(page: int) -> None:
+    """Ask to confirm deleting `page` (of the lookbook as it is now)."""
+    opened = session()
+    if opened is not None:
+        st.session_state[state.LOOKBOOK_DELETE] = (page, opened.history.version)
+
+
+def cancel_delete() -> None:
+    st.session_state[state.LOOKBOOK_DELETE] = None
+
+
 @_edit
-def delete_page(session: Session, page: int) -> None:
-    """Delete a page; its neighbour is shown next."""
+def delete_page(session: Session, token: tuple[int, int]) -> None:
+    """Delete the page a confirmation was asked for; its neighbour is shown next. A second click on the same
+    confirmation (a double click), or one drawn before another edit, does nothing: one page per confirmed click."""
+    if st.session_state.get(state.LOOKBOOK_DELETE) != tuple(token) or token[1] != session.history.version:
+        return
+    st.session_state[state.LOOKBOOK_DELETE] = None
+    page = token[0]
     session.delete_page(page)
     st.session_state[state.LOOKBOOK_PAGE] = max(0, min(page, len(session.pages) - 1))
     _close_variations()
@@ -260,8 +412,8 @@ def delete_page(session: Session, page: int) -> None:
 
 @_edit
 def set_page_title(session: Session, page: int, key: str) -> None:
-    """The page title typed in widget `key`."""
-    session.set_title(page, st.session_state[key].strip())
+    """The page title typed in widget `key` (emptied: the title follows the page's position again)."""
+    session.set_title(page, st.session_state[key])
 
 
 @_edit
@@ -294,6 +446,19 @@ def saved_lookbooks() -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(folder.glob("*.json"), key=lambda p: (-cache.mtime_ns(p), p.name))
+
+
+def save_name(session: Session) -> str:
+    """The file name the save form offers: the one last saved under, else the lookbook's title as it is now."""
+    return st.session_state.get(state.LOOKBOOK_SAVED_AS) or slug(session.lookbook.title)
+
+
+def save_to_workspace(session: Session, name: str) -> Path:
+    """Save as `<workspace>/lookbooks/<slug of name>.json` and remember the name (the draft, too, records it)."""
+    path = save(session, name)
+    st.session_state[state.LOOKBOOK_SAVED_AS] = path.stem
+    autosave(session)
+    return path
 
 
 def save(session: Session, name: str) -> Path:
@@ -337,9 +502,17 @@ def _recorded_studio(recorded: Any) -> Studio | None:
 
 
 # exports ------------------------------------------------------------------------------------------------
-def snapshot(session: Session) -> Session:
-    """A frozen copy for download buttons: their data is made on click, on another thread, while the user edits on."""
-    return Session(session.studio, copy.deepcopy(session.lookbook), session.fill_config, session.render_config)
+def snapshot(session: Session, client: bool = False, cover: Cover | None = None) -> Session:
+    """A frozen copy to export from (download data is made on click, on another thread, while the user edits on):
+    with `client`, pages leave out seeds, confidences, disagreements and hashes; with `cover`, PDF and ZIP start with it."""
+    frozen = Session(
+        session.studio,
+        copy.deepcopy(session.lookbook),
+        session.fill_config,
+        dataclasses.replace(session.render_config, client=client),
+    )
+    frozen.cover = cover
+    return frozen
 
 
 def manifest_bytes(session: Session) -> bytes:
@@ -347,7 +520,7 @@ def manifest_bytes(session: Session) -> bytes:
     return (json.dumps(session.manifest(), indent=2) + "\n").encode("utf-8")
 
 
-def export_names(session: Session, page: int) -> dict[str, str]:
-    """Download file names by kind: png (the page), pdf, zip and json (the whole lookbook)."""
-    stem = slug(session.lookbook.title)
+def export_names(session: Session, page: int, client: bool = False) -> dict[str, str]:
+    """Download file names by kind: png (the page), pdf, zip and json (the whole lookbook); a client version says so."""
+    stem = slug(session.lookbook.title) + ("-client" if client else "")
     return {"png": f"{stem}-look-{page + 1:02d}.png", "pdf": f"{stem}.pdf", "zip": f"{stem}.zip", "json": f"{stem}.json"}

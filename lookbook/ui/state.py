@@ -34,6 +34,10 @@ LOOKBOOK_SESSION = "lookbook.session"  # the user's lookbook.compose.Session (pa
 LOOKBOOK_PAGE = "lookbook.page"  # 0-based index of the page being edited
 LOOKBOOK_VARIATIONS = "lookbook.variations"  # (page, slot, row) whose row of variations is open, or None
 LOOKBOOK_UPLOADS = "lookbook.uploads"  # bumped after an uploaded manifest is opened, so the uploader starts empty
+LOOKBOOK_DRAFT = "lookbook.draft"  # id of the autosaved draft of the open lookbook (also in the page URL), or None
+LOOKBOOK_SAVED_AS = "lookbook.saved_as"  # file name stem the open lookbook was last saved under in the workspace, or ""
+LOOKBOOK_DELETE = "lookbook.delete"  # (page, history version) a delete waits to be confirmed for, or None
+LOOKBOOK_SWITCH = "lookbook.switch"  # (what, action) opening another lookbook waits for: unsaved changes first, or None
 
 # training page
 TRAIN_TAB = "train.tab"  # the open tab of the training page (stateful st.tabs)
@@ -54,6 +58,10 @@ DEFAULTS: dict[str, Any] = {
     LOOKBOOK_PAGE: 0,
     LOOKBOOK_VARIATIONS: None,
     LOOKBOOK_UPLOADS: 0,
+    LOOKBOOK_DRAFT: None,
+    LOOKBOOK_SAVED_AS: "",
+    LOOKBOOK_DELETE: None,
+    LOOKBOOK_SWITCH: None,
     TRAIN_PENDING: None,
     TRAIN_SEEN: None,
 }

@@ -342,8 +342,8 @@ def test_deep_link_through_the_router(use_workspace, tmp_path):
     assert at.sidebar.selectbox(key="app.dataset_choice").value == str((ws / "datasets" / "fake").resolve())
 
 
-def test_page_url_paths_must_differ_from_file_names():
+def test_page_url_paths_are_their_file_names():
     from lookbook.ui import router
 
-    with pytest.raises(ValueError, match="must differ"):
-        router.build_pages(paths.REPO_ROOT, lambda: None, [("pages/explorer.py", "Explorer", ":material/insights:", "explorer")])
+    with pytest.raises(ValueError, match="must be its file name"):
+        router.build_pages(paths.REPO_ROOT, lambda: None, [("pages/explorer.py", "Explorer", ":material/insights:", "data")])

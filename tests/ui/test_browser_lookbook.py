@@ -1,4 +1,5 @@
-"""The Lookbook page in a real headless Chromium: compose, reroll one slot, download the page as PNG, take a screenshot.
+"""The Lookbook page in a real headless Chromium, as a new user: compose, reroll, undo, reload and find the same
+lookbook, delete a page with a double click and lose one page, export a client PDF; garments above the fold.
 
 The models are "lookalikes" built from the built-in dataset (a generator that returns real garments of the category
 asked for, a nearest-neighbour classifier), so the page works as it does with trained checkpoints, fast. Server, browser
@@ -7,12 +8,11 @@ and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in test
 
 from __future__ import annotations
 
-import io
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from lookbook.compose.templates import get_template
 from lookbook.data.builtin import builtin_dataset_dir
@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RUN_NAME = "lookalike-demo"
 TEMPLATE = "casual"
-A4_150_DPI_PX = (1240, 1754)
 SCREENSHOT_HEIGHT_PX = 1950
+FOLD = {"width": 1440, "height": 900}
 
 
 def save_lookalike_pair(dataset_root: Path, folder: Path, per_category: int = 4, noise_dim: int = 32, seed: int = 0):
@@ -86,11 +86,20 @@ def lookalike_run(builtin_workspace, tmp_path) -> Path:
     return tmp_path / "runs" / RUN_NAME
 
 
+def _seeds(page) -> list[str]:
+    """The seed line under each garment (what the slot shows, in words)."""
+    return [
+        t.split("seed ")[-1]
+        for t in page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="seed ").all_inner_texts()
+    ]
+
+
 def test_lookbook_in_a_real_browser(lookalike_run, app_url, tmp_path):
     from playwright.sync_api import expect
 
     n_slots = len(get_template(TEMPLATE).slots)
     with open_app(app_url, accept_downloads=True) as (page, errors):
+        page.set_viewport_size(FOLD)
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Lookbook").click()
         expect(page.get_by_role("heading", name="Lookbook", exact=True)).to_be_visible()
         expect(page.get_by_text("No default checkpoints")).to_be_visible()  # none in this test's checkpoints/
@@ -99,24 +108,52 @@ def test_lookbook_in_a_real_browser(lookalike_run, app_url, tmp_path):
         page.get_by_label("Title").fill("Spring capsule")
         page.get_by_role("button", name="Compose lookbook").click()
 
-        reroll_all = page.get_by_role("button", name="Reroll unlocked")
-        expect(reroll_all).to_be_visible()
+        rerolls = page.get_by_role("button", name="Reroll", exact=True)
         slots = page.locator('[data-testid="stImage"] img')
         expect(slots.nth(n_slots - 1)).to_be_visible()
+        # garments and their Reroll buttons are above the fold of a 1440 x 900 screen
+        lowest = max(b["y"] + b["height"] for b in (rerolls.nth(i).bounding_box() for i in range(n_slots)))
+        assert lowest <= FOLD["height"], lowest
+        page.mouse.move(0, 0)
+        page.screenshot(path=str(tmp_path / "lookbook-fold.png"))  # what a 1440 x 900 screen shows
         before = [slots.nth(i).get_attribute("src") for i in range(n_slots)]
-        page.get_by_role("button", name="Reroll", exact=True).nth(1).click()
+        seeds = _seeds(page)
+        rerolls.nth(1).click()
         expect(slots.nth(1)).not_to_have_attribute("src", before[1])
         after = [slots.nth(i).get_attribute("src") for i in range(n_slots)]
         assert [a == b for a, b in zip(after, before)] == [i != 1 for i in range(n_slots)]
 
+        page.get_by_role("button", name="Undo").click()  # the reroll is taken back
+        expect(slots.nth(1)).to_have_attribute("src", before[1])
+        rerolls.nth(2).click()
+        expect(slots.nth(2)).not_to_have_attribute("src", before[2])
+        edited = _seeds(page)
+        assert edited[:2] == seeds[:2] and edited[2] != seeds[2]
+
+        page.reload()  # the same address finds the same lookbook, as it was left
+        expect(page.get_by_role("button", name="Reroll unlocked")).to_be_visible()
+        assert page.get_by_role("textbox", name="Lookbook title").input_value() == "Spring capsule"
+        assert _seeds(page) == edited and "lookbook=" in page.url
+
+        page.get_by_role("button", name="Delete", exact=True).click()
+        page.get_by_role("button", name="Delete page").dblclick()  # a double click deletes one page
+        expect(page.get_by_role("button", name="Delete page")).to_have_count(0)
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("· Look 0").count() == 2, page.get_by_text("· Look 0").all_inner_texts()
+
+        page.get_by_text("Client version").click()
         with page.expect_download() as info:
-            page.get_by_role("button", name="This page (PNG)").click()
+            page.get_by_role("button", name="Lookbook (PDF)").click()
         download = info.value
-        assert download.suggested_filename == "spring-capsule-look-01.png"
+        assert download.suggested_filename == "spring-capsule-client.pdf"
         exported = tmp_path / download.suggested_filename
         download.save_as(exported)
-        with Image.open(io.BytesIO(exported.read_bytes())) as im:
-            assert im.format == "PNG" and im.size == A4_150_DPI_PX
+        assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", exported.read_bytes())) == 2
+        page.get_by_role("button", name="Preview page").click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        page.wait_for_timeout(1000)
+        save_screenshot(page, tmp_path, "lookbook-client-preview.png")
+        page.keyboard.press("Escape")
 
         assert page.locator('[data-testid="stException"]').count() == 0
         shot = save_screenshot(page, tmp_path, "lookbook.png", height_px=SCREENSHOT_HEIGHT_PX)  # editor and export

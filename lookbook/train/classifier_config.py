@@ -60,6 +60,7 @@ class ClassifierConfig(Config):
     val_fraction: float = 0.1  # validation share per class, taken from the rest, for early stopping
     split_by_source: bool = False  # use the records' own train/validation/test splits where they have them
     seed: int = 0  # seeds the split, the weights and the shuffles
+    init_from: str = ""  # warm start: a classifier run directory or .keras of the same architecture and label map; "" = random
 
     def validate(self) -> None:
         check(

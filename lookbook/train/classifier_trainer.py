@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lookbook import atomic
+from lookbook.config import check
 from lookbook.data.dataset import PreparedDataset
 from lookbook.data.pipeline import make_dataset, steps_per_epoch
 from lookbook.errors import LookbookError
@@ -183,6 +184,8 @@ def _train(
     s = ds.image_size_px
     dtype = nets.resolve_precision(config.precision)
     model = nets.build_classifier(config, s, len(label_map), dtype=dtype)
+    if config.init_from:
+        _warm_start(model, config.init_from, label_map, s)
     augmenter = nets.build_augmenter(config, seed=config.seed)
     batch_size = min(config.batch_size, len(splits["train"]))
     n_outliers = math.ceil(batch_size * config.outlier_share)
@@ -380,6 +383,27 @@ def _relabelled(ds: PreparedDataset, labels: np.ndarray) -> PreparedDataset:
     view.__dict__["index"] = index
     view.__dict__["images"] = ds.images
     return view
+
+
+def _warm_start(model: Any, source: str, label_map: list[str], image_size_px: int) -> None:
+    """Start from a saved classifier's weights: it must read the same image size, name the same categories in the
+    same order and have the same layer shapes (the same architecture settings); anything else is a one-line error."""
+    from lookbook.models.artifacts import CLASSIFIER_FILE, load_classifier, resolve_model_path
+
+    start = load_classifier(resolve_model_path(source, CLASSIFIER_FILE))
+    check(start.image_size_px == image_size_px, f"init_from reads {start.image_size_px} px images, this run {image_size_px} px")
+    check(
+        start.categories == label_map,
+        f"init_from names other categories than this run ({len(start.categories)} vs {len(label_map)}); "
+        "warm starts need the same data's label map",
+    )
+    weights = start.model.get_weights()
+    shapes = [w.shape for w in model.get_weights()]
+    check(
+        [w.shape for w in weights] == shapes,
+        "init_from has other layer shapes than this run's architecture settings (widths, stem, features)",
+    )
+    model.set_weights(weights)
 
 
 def _optimizer(config: ClassifierConfig, steps: int) -> Any:

@@ -119,3 +119,22 @@ def test_missing_image_size_is_a_one_line_error(tiny_dataset, tmp_path):
     with pytest.raises(LookbookError, match="no 64 px cache"):
         train_classifier(preset_config("cnn").replace(image_size_px=64), tiny_dataset.root, tmp_path / "run")
     assert isinstance(PreparedDataset.open(tiny_dataset.root), PreparedDataset)
+
+
+def test_warm_start_continues_from_a_saved_classifier_and_refuses_a_mismatch(tiny_dataset, tmp_path):
+    from tests.classifier.helpers import save_tiny_classifier
+
+    cfg = preset_config("ann").with_overrides(["hidden_units=16", "epochs=2", "batch_size=8", "learning_rate=0.001"])
+    train_classifier(cfg, tiny_dataset.root, tmp_path / "first")
+    first = load_classifier(tmp_path / "first")
+    # a learning rate of ~0 keeps the warm-started weights: the second model predicts what the first does
+    frozen = cfg.replace(init_from=str(tmp_path / "first"), learning_rate=1e-12, calibrate=False)
+    train_classifier(frozen, tiny_dataset.root, tmp_path / "second")
+    second = load_classifier(tmp_path / "second")
+    images = np.asarray(tiny_dataset.images[:8])
+    np.testing.assert_allclose(
+        second.model.predict(images / 127.5 - 1, verbose=0), first.model.predict(images / 127.5 - 1, verbose=0), atol=1e-4
+    )
+    other = save_tiny_classifier(tmp_path / "other", ["a", "b"])
+    with pytest.raises(LookbookError, match="init_from names other categories"):
+        train_classifier(cfg.replace(init_from=str(other)), tiny_dataset.root, tmp_path / "third")

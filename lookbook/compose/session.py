@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,21 +85,25 @@ class Session:
     def new(
         cls,
         studio: Studio,
-        template: str | None = None,
+        template: str | Sequence[str] | None = None,
         pages: int = 1,
         seed: int = 0,
         title: str = "Untitled lookbook",
         fill: FillConfig | None = None,
         progress: Progress | None = None,
     ) -> Session:
-        """A lookbook of `pages` pages of `template` (default: the first template the models can fill)."""
+        """A lookbook of `pages` pages of `template` (default: the first template the models can fill); a list of
+        templates is used in turn, one per page, so a lookbook can open on several kinds of look."""
         if seed < 0:
             raise LookbookError(f"seed must not be negative, got {seed}")
         if pages < 0:
             raise LookbookError(f"pages must not be negative, got {pages}")
         session = cls(studio, Lookbook(title=title, seed=int(seed)), fill)
+        cycle = [template] if template is None or isinstance(template, str) else list(template)
+        if not cycle:
+            raise LookbookError("give at least one template")
         for i in range(pages):
-            session.add_page(template)
+            session.add_page(cycle[i % len(cycle)])
             if progress:
                 progress(i + 1, pages)
         session.history.clear()  # a new lookbook starts with nothing to undo

@@ -9,7 +9,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ _SLUG_MAX_CHARS = 60
 SAVE_NAME = "lookbook.save_name"  # the save form's file name widget
 FIRST_VISIT_DONE = "lookbook.first_visit_done"  # the page composed (or chose not to compose) a first lookbook
 FIRST_LOOKBOOK_PAGES = 3
+# a first lookbook shows several kinds of look: these, in turn, where the models can fill them (else the first usable)
+FIRST_LOOKBOOK_TEMPLATES = ("date night", "casual", "kurta set", "day out", "office")
 
 
 # models -----------------------------------------------------------------------------------------------
@@ -186,7 +188,8 @@ def first_lookbook(progress: Callable[[int, int], None] | None = None) -> Sessio
         return None
     try:
         names = usable_templates(active_studio())
-        composed = compose(names[0], FIRST_LOOKBOOK_PAGES, 0, "First lookbook", progress=progress)
+        looks = [t for t in FIRST_LOOKBOOK_TEMPLATES if t in names] or names[:1]
+        composed = compose(looks, FIRST_LOOKBOOK_PAGES, 0, "First lookbook", progress=progress)
     except LookbookError:
         return None  # the start form says what is wrong
     start(composed)
@@ -220,8 +223,10 @@ def cancel_switch() -> None:
     st.session_state[state.LOOKBOOK_SWITCH] = None
 
 
-def compose(template: str, pages: int, seed: int, title: str, progress: Callable[[int, int], None] | None = None) -> Session:
-    """A new lookbook from the sidebar's models."""
+def compose(
+    template: str | Sequence[str], pages: int, seed: int, title: str, progress: Callable[[int, int], None] | None = None
+) -> Session:
+    """A new lookbook from the sidebar's models (a list of templates is used in turn, one per page)."""
     if not 1 <= pages <= MAX_PAGES:
         raise LookbookError(f"a lookbook is composed with 1 to {MAX_PAGES} pages, got {pages}")
     return Session.new(

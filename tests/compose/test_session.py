@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from lookbook.compose import Lookbook, Session
+from lookbook.compose.templates import templates
 from lookbook.errors import LookbookError
 
 
@@ -32,6 +33,14 @@ def test_new_lookbook_fills_every_slot_and_records_it(studio):
     assert all(same(a, b) for p in range(2) for a, b in zip(images(session, p), images(twin, p)))
     different = Session.new(studio, template="cs230", pages=1, seed=6)
     assert not any(same(a, b) for a, b in zip(images(session), images(different)))
+
+
+def test_new_lookbook_takes_templates_in_turn(studio):
+    usable = studio.compatible(templates())[:2]
+    session = Session.new(studio, template=usable, pages=3, seed=0)
+    assert [page.template for page in session.pages] == [usable[0], usable[1], usable[0]]
+    with pytest.raises(LookbookError, match="at least one template"):
+        Session.new(studio, template=[], pages=1)
 
 
 def test_reroll_changes_only_that_slot(studio):

@@ -33,7 +33,7 @@ class UpscalerConfig(Config):
         20  # length of the run in epochs of `steps_per_epoch` (patches are drawn at random, so an epoch is a unit of work)
     )
     steps_per_epoch: int = 200  # steps between sample grids, held-out evaluations and checkpoints
-    max_minutes: float = 0.0  # wall-clock training budget in minutes (0 = none); the run then ends `finished`
+    max_minutes: float = 0.0  # training budget in wall-clock minutes, after the photos are read (0 = none); ends `finished`
     max_steps: int = 0  # stop after this many steps (0 = all of epochs x steps_per_epoch); the schedule still spans all
     seed: int = 0  # weights, photo choice and every patch: the batch of step s is a function of (seed, s)
     # --- bookkeeping -----------------------------------------------------------------------

@@ -78,6 +78,8 @@ def train_upscaler(
         rd.clear_stop()
         if not resume:
             rd.clear_metrics()
+        # reading thousands of photos takes minutes on a busy machine: the app shows the run as running meanwhile
+        rd.write_status("running", kind=KIND, phase="reading photos", epochs=config.epochs, total_steps=config.total_steps)
         log(f"reading {len(train_paths)} training and {len(held_paths)} held-out photos at {config.hr_size_px} px")
         hr_train, train_paths = superres.load_squares(train_paths, config.hr_size_px, progress=_reading(log))
         n_held = max(config.eval_images, config.preview_images)
@@ -118,14 +120,15 @@ def train_upscaler(
 
 
 def _reading(log: Callable[[str], None]) -> Callable[[int, int], None]:
-    started = time.monotonic()
+    """A progress callback that logs a line every 15 s while photos are read."""
+    started = last = time.monotonic()
 
     def report(done: int, total: int) -> None:
-        if done == total or time.monotonic() - report.last >= 15:  # type: ignore[attr-defined]
-            report.last = time.monotonic()  # type: ignore[attr-defined]
-            log(f"read {done}/{total} photos ({time.monotonic() - started:.0f} s)")
+        nonlocal last
+        if done == total or time.monotonic() - last >= 15:
+            last = time.monotonic()
+            log(f"read {done}/{total} photos ({last - started:.0f} s)")
 
-    report.last = started  # type: ignore[attr-defined]
     return report
 
 

@@ -128,7 +128,8 @@ def test_resume_keeps_stored_config_and_allows_safe_changes(tmp_path):
 
 @pytest.mark.parametrize("assignment", ["noise_dim=32", "batch_size=32", "conditional=false", "seed=3"])
 def test_resume_refuses_changes_to_model_or_streams(tmp_path, assignment):
-    run = _stored_run(tmp_path, presets.QUICK)
+    # without the options that need a class (so conditional=false is a valid config, refused only for the resume)
+    run = _stored_run(tmp_path, presets.QUICK.replace(aux_class_weight=0.0, g_conditioning="input"))
     assert assignment.split("=")[0] in RESUME_LOCKED
     with pytest.raises(LookbookError, match=r"cannot change .* when resuming"):
         config_for_run(run, None, [assignment], resume=True)

@@ -1,62 +1,83 @@
 #!/usr/bin/env bash
 # Rebuild the default checkpoints and every figure of checkpoints/README.md with the project's own CLI.
 #
-#   bash checkpoints/reproduce.sh [FPID_DIR] [WORK_DIR]
+#   bash checkpoints/reproduce.sh [FIXTURES_DIR] [WORK_DIR]
 #
-# FPID_DIR holds styles.csv + images/ (default ../shared/fixtures/fpid, the 6,923 real product images);
-# WORK_DIR receives the prepared data, the runs and the eval JSON (default workspace/model-card).
-# About 3 h 50 min on 2 CPU cores: classifier ~33 min, then seven GAN recipes at BUDGET minutes each (default 25),
-# one after another so each has the whole machine, then ~10 min of evaluation. Stages whose output exists are skipped, so a rerun resumes.
+# FIXTURES_DIR holds the three FPID roots fpid/ (6,923 products at 224 px), fpid-small/ (22,760 at 60x80) and
+# fpid-medium/ (2,764 at 225-512 px), each styles.csv + images/ (default ../shared/fixtures); WORK_DIR receives the
+# prepared data, the runs and the eval JSON (default workspace/model-card). On 2 CPU cores: about 2 h for the
+# classifier and the generator side by side (one core each), then about 15 min of evaluation. Stages whose output
+# exists are skipped, so a rerun resumes; an interrupted generator run continues with --resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FPID=${1:-../shared/fixtures/fpid}
+FIX=${1:-../shared/fixtures}
 WORK=${2:-workspace/model-card}
-BUDGET=${BUDGET:-25}
+GAN_MINUTES=${GAN_MINUTES:-109}
 PY=${PYTHON:-.venv/bin/python}
 lookbook() { "$PY" -m lookbook "$@"; }
+# one core per training: two single-threaded TensorFlow processes beat two that fight over both cores
+export TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 
-# 1. Data: 64 px cache of every FPID image, then a category-stratified 80/20 split (seed 0). The test part is only
-#    ever used for evaluation.
-[ -f "$WORK/fpid64/index.parquet" ] || lookbook data prepare --out "$WORK/fpid64" --fpid "$FPID" --size 64
+# 1. Data: a 64 px cache of every product of the three roots (thumbnails are downsampled 80 -> 64 like the rest),
+#    then a category-stratified 80/20 split (seed 0). The test part is only ever used for evaluation.
+[ -f "$WORK/fpid64/index.parquet" ] ||
+  lookbook data prepare --out "$WORK/fpid64" --fpid "$FIX/fpid" --fpid "$FIX/fpid-small" --fpid "$FIX/fpid-medium" --size 64
 [ -f "$WORK/fpid64-test/index.parquet" ] ||
   lookbook data split "$WORK/fpid64" --train-out "$WORK/fpid64-train" --test-out "$WORK/fpid64-test" --test-share 0.2 --seed 0
+#    The classifier also learns from real consumer photos (people wearing clothes): 80% of the clothing-folders photos,
+#    the other 20% held out the same way.
+[ -f "$WORK/folders64/index.parquet" ] ||
+  lookbook data prepare --out "$WORK/folders64" --folder "$FIX/clothing-folders/train" --size 64
+[ -f "$WORK/folders64-test/index.parquet" ] ||
+  lookbook data split "$WORK/folders64" --train-out "$WORK/folders64-train" --test-out "$WORK/folders64-test" --test-share 0.2 --seed 0
+[ -f "$WORK/clf-train/index.parquet" ] || lookbook data merge "$WORK/fpid64-train" "$WORK/folders64-train" --out "$WORK/clf-train"
 
-# 2. Classifier (also the judge network of every quality metric): the cnn preset on the train part (its own split
-#    of it: 80% train, 10% validation for early stopping and the confidence temperature, 10% its own test).
-[ -f "$WORK/runs/classifier/classifier.keras" ] ||
-  lookbook train classifier --data "$WORK/fpid64-train" --run "$WORK/runs/classifier" --preset cnn --set test_fraction=0.1
+# 2. The generator's categories: every outfit category with at least 50 training images (44 of them).
+CATS=tshirt,shirt,top,kurta,kurti,sweater,jacket,jeans,trousers,capris,salwar,track_pants,leggings,shorts,skirt,dress
+CATS=$CATS,saree,nightwear,casual_shoes,sports_shoes,formal_shoes,heels,flats,sandals,flip_flops,handbag,clutch,backpack
+CATS=$CATS,laptop_bag,duffel_bag,wallet,watch,sunglasses,belt,hat,tie,scarf,dupatta,socks,earrings,necklace,ring
+CATS=$CATS,bracelet,cufflinks
 
-# 3. Generators: the same 32 categories (every garment category with at least 10 training images; `other` and the
-#    rarest five are left out) and the same wall-clock budget for every recipe.
-CATS=backpack,belt,casual_shoes,clutch,dress,flats,flip_flops,formal_shoes,handbag,hat,heels,jacket,jeans,jewellery
-CATS=$CATS,kurta,laptop_bag,sandals,scarf,shirt,shorts,skirt,socks,sports_shoes,sunglasses,sweater,tie,top,track_pants
-CATS=$CATS,trousers,tshirt,wallet,watch
-train_gan() {  # run name, preset, extra settings...
-  local name=$1 preset=$2
-  shift 2
-  [ -f "$WORK/runs/$name/generator.keras" ] ||
-    lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$name" --preset "$preset" "$@" \
-      --set include_categories=$CATS --set max_minutes="$BUDGET" --set epochs=1000 --set checkpoint_every_minutes=5
+# 3. Classifier (core 0; also the judge of every quality figure): the cnn preset on both train parts (its own split of
+#    them: 90% train, 5% validation for early stopping and the confidence temperature, 5% its own test), and
+#    generator (core 1): the modern preset for GAN_MINUTES of training.
+#    The classifier trains in two stages: the preset's 6 epochs, then a warm restart from those weights (2 more
+#    epochs, AdamW 1e-3 cosine-decayed again) on the same split; the second stage is the shipped classifier.
+clf() {
+  [ -f "$WORK/runs/classifier-base/classifier.keras" ] ||
+    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-base" --preset cnn \
+      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=75
+  [ -f "$WORK/runs/classifier/classifier.keras" ] ||
+    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier" --preset cnn \
+      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=22 \
+      --set init_from="$WORK/runs/classifier-base" --set epochs=2 --set learning_rate=0.001 --set warmup_epochs=0.1
 }
-train_gan modern modern                         # the shipped generator (minibatch std in D)
-train_gan modern-nostd modern --set minibatch_std=false  # the recipe shipped until session 5
-train_gan modern-cbn modern --set minibatch_std=false --set g_conditioning=batchnorm  # per-class batch norm in G instead
-train_gan modern-both modern --set g_conditioning=batchnorm  # both
-train_gan modern-w64 modern --set minibatch_std=false --set g_base_width=64 --set d_base_width=64  # wider, session 3
-train_gan plain plain
-train_gan cs230 cs230
+gan() {
+  local resume=()
+  [ -f "$WORK/runs/modern/config.json" ] && resume=(--resume)
+  [ -f "$WORK/runs/modern/generator.keras" ] ||
+    taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/modern" --preset modern "${resume[@]}" \
+      --set include_categories=$CATS --set max_minutes="$GAN_MINUTES" --set epochs=1000 --set checkpoint_every_minutes=10
+}
+clf & gan & wait
 
-# 4. Figures: classifier accuracy and generator quality against the held-out test split (2,000 generated images,
-#    seed 0, with the real-vs-real, noise and blur baselines), and a sample grid per category of the shipped generator.
-mkdir -p "$WORK/eval"
-lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" > "$WORK/eval/classifier.json"
-for name in modern modern-nostd modern-cbn modern-both modern-w64 plain cs230; do
-  lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$name" \
-    --images 2000 --seed 0 > "$WORK/eval/$name.json"
-done
+# 4. Figures: the classifier's accuracy on the held-out split (all three image sizes) and on real consumer photos,
+#    generator quality against the held-out split (2,000 generated images, seed 0), a sample grid per category.
 mkdir -p "$WORK/eval/samples"
+lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" > "$WORK/eval/classifier.json"
+lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/folders64-test" --split all > "$WORK/eval/classifier-consumer.json"
+lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/modern" \
+  --images 2000 --seed 0 > "$WORK/eval/modern.json"
 for cat in ${CATS//,/ }; do
   lookbook sample --generator "$WORK/runs/modern" --classifier "$WORK/runs/classifier" --categories "$cat" \
     --per-row 8 --rows 2 --tile-px 64 --title "$cat" --out "$WORK/eval/samples/$cat.png"
 done
-echo "done: figures in $WORK/eval; copy runs/modern/generator.* and runs/classifier/classifier.* to checkpoints/"
+python benchmarks/bench_per_category.py --generator "$WORK/runs/modern" --classifier "$WORK/runs/classifier" \
+  --data "$WORK/fpid64-test" --per-category 100 > "$WORK/eval/per_category.md"
+
+# 5. Upscaler (about 45 minutes on one core, 7 of them reading the photos) and its figures.
+[ -f "$WORK/runs/upscaler/upscaler.keras" ] ||
+  lookbook train upscaler --data "$FIX/fpid" --data "$FIX/fpid-medium" --data "$FIX/fpid-fullsize" --run "$WORK/runs/upscaler" \
+    --set epochs=8 --set steps_per_epoch=100 --set eval_images=24 --set max_minutes=36
+"$PY" benchmarks/bench_upscaler.py --model "$WORK/runs/upscaler" --images 100 --repeats 3 > "$WORK/eval/upscaler.txt"
+echo "done: figures in $WORK/eval; copy runs/modern/generator.*, runs/classifier/classifier.* and runs/upscaler/upscaler.* to checkpoints/"

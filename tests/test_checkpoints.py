@@ -25,7 +25,8 @@ pytestmark = pytest.mark.skipif(
 def test_both_load_in_safe_mode_and_share_one_label_map():
     generator, classifier = load_generator(default_generator_path()), load_classifier(default_classifier_path())
     assert generator.conditional and generator.image_size_px == classifier.image_size_px == 64
-    assert generator.categories == classifier.categories
+    # the judge knows every category the generator makes, and a few more (innerwear, consumer photos' unknown shoes)
+    assert set(generator.categories) <= set(classifier.categories)
     assert set(generator.categories) <= set(outfit_categories())
     images = generator.sample([0, 1], ["tshirt", "jeans"])
     assert images.shape == (2, 64, 64, 3) and images.dtype == np.uint8 and images.std() > 10
@@ -46,8 +47,11 @@ def test_the_default_classifier_is_the_cnn_preset_with_run_settings_only():
 
     classifier = load_classifier(default_classifier_path())
     shipped = ClassifierConfig.from_dict(classifier.meta["config"])
-    # reproduce.sh trains on 80% of the train part (10% validation, 10% its own test)
-    assert set(preset_config("cnn").diff(shipped)) <= {"test_fraction"}
+    # reproduce.sh trains on 90% of the train parts (5% validation, 5% its own test) within a time budget, and ships
+    # the second stage: a warm restart from the preset's run for 2 more epochs at a lower peak learning rate
+    run_settings = {"test_fraction", "val_fraction", "max_minutes"}
+    warm_restart = {"init_from", "epochs", "learning_rate", "warmup_epochs"}
+    assert set(preset_config("cnn").diff(shipped)) <= run_settings | warm_restart
     assert classifier.test_time_flip and 0.3 < classifier.temperature < 3.0
 
 
@@ -64,7 +68,7 @@ def test_the_default_classifier_is_not_confident_about_noise():
 def test_a_fresh_clone_composes_every_template_it_can_fill():
     studio = Studio.open()  # the defaults
     fillable = studio.compatible(templates())
-    assert {"cs230", "casual", "office", "summer"} <= set(fillable), fillable
+    assert {"cs230", "casual", "office", "summer", "date night", "day out", "kurta set", "saree"} <= set(fillable), fillable
     session = Session.new(studio, template="cs230", pages=2, seed=0)
     page = session.render(0)
     assert page.size[0] > 1000 and len(session.lookbook.pages) == 2

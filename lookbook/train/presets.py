@@ -50,11 +50,11 @@ PLAIN = GanConfig(
     log_every_steps=50,
 )
 
-# Small data (a few thousand images) on a CPU, chosen by measurement (checkpoints/README.md): on the 5,314 real FPID
-# training images at 64 px, 25 minutes each on 2 cores, judged on the held-out test split by the shipped classifier
-# (FCD / conditional accuracy / within-class diversity):
-#   this preset (conditional, batch-norm D + minibatch std, BCE, EMA, widths 32)   8.4 / 74% / 0.89
-#   the same without minibatch std (the preset until session 5)                   11.9 / 75% / 0.63
+# The real catalogue on a CPU. Measured on the 5,314 real FPID training images of the first default checkpoints,
+# 64 px, 25 minutes each on 2 cores, judged on a held-out test split (FCD / conditional accuracy / within-class
+# diversity; checkpoints/README.md has the full table):
+#   conditional, batch-norm D + minibatch std, BCE, EMA, widths 32                 8.4 / 74% / 0.89
+#   the same without minibatch std                                                11.9 / 75% / 0.63
 #   the same with per-class batch norm in G instead of minibatch std               9.8 / 75% / 0.89
 #   the same at widths 64                                                         13.9 / 58% / 0.99
 #   plain (keras-io defaults, unconditional)                                      28.0 /  -  / 1.13
@@ -63,15 +63,18 @@ PLAIN = GanConfig(
 # What each choice does here:
 # - conditional (label embedding into G, projection D): the labels are free, class information is the strongest help
 #   a small GAN gets, and a lookbook slot can ask for a category directly;
+# - class-balanced epochs (class_balance=0.5): the catalogue runs from 4,147 t-shirts to 56 salwars, so at the data's
+#   own proportions a skirt is 0.3% of G's updates and its label is ignored (the first generator drew the same eight
+#   images for dress and skirt); drawing each category as the square root of its count gives a skirt 1.0% of the
+#   updates (t-shirts 7.4% instead of 17.8%), and the large categories still get the most;
 # - batch norm in D with BCE (the DCGAN paper's D), not spectral norm + hinge: in a 32 px check at equal steps the BN
-#   D learnt garment silhouettes sooner than the SN + hinge + DiffAugment recipe this preset used to be, and a
-#   12-CPU-minute calibration in issue 3 found that recipe worse than plain defaults;
+#   D learnt garment silhouettes sooner than an SN + hinge + DiffAugment recipe, which a 12-CPU-minute calibration
+#   also found worse than plain defaults;
 # - minibatch standard deviation before D's last conv (ProGAN): without it a seed mostly changed a garment's colour
 #   (eight t-shirts, one man in one pose); with it the same budget gives varied garments and a lower FCD, for the
 #   same conditional accuracy. Per-class batch norm in G (g_conditioning=batchnorm) did nearly as well (FCD 9.8), and
 #   both together (fewer steps in the budget) did worse than either;
-# - no DiffAugment: D does not get to memorise 5k images in 50-70 epochs, so its protection buys nothing at this
-#   budget (worth measuring again for runs of hours);
+# - no DiffAugment: D does not get to memorise the catalogue in a CPU budget's epochs, so its protection buys nothing;
 # - no AC-GAN head (aux_class_weight): at weight 1 it raised conditional accuracy at 50 minutes (80% vs 75%) by
 #   collapsing each category to one image (within-class diversity 0.19 vs 0.63), and by 80 minutes it fell to 51%;
 # - generator EMA 0.999 (warmed up) for samples and the saved model, with the batch-norm statistics recomputed for
@@ -89,6 +92,7 @@ MODERN = GanConfig(
     minibatch_std=True,
     conditional=True,
     d_conditioning="projection",
+    class_balance=0.5,
     loss="bce",
     g_lr=2e-4,
     d_lr=2e-4,
@@ -147,7 +151,7 @@ PRESETS: dict[str, GanConfig] = {"cs230": CS230, "plain": PLAIN, "modern": MODER
 PRESET_NOTES: dict[str, str] = {
     "cs230": "the original CS230 project's final recipe (64 px, 400 epochs)",
     "plain": "keras-io DCGAN defaults: the baseline",
-    "modern": "small-data recipe for a CPU: conditional, BN + minibatch-std D, generator EMA, widths 32 (the shipped one's)",
+    "modern": "the shipped recipe: conditional, class-balanced, BN + minibatch-std D, generator EMA, widths 32",
     "quick": "a first run that teaches: 32 px, one row of garments per category, about 4 minutes on 2 cores",
 }
 DEFAULT_PRESET = "modern"

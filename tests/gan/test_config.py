@@ -164,6 +164,7 @@ def test_progress_line_counts_down_the_time_budget_not_the_epochs():
         config=GanConfig(epochs=1000, max_minutes=10.0),
         wall_time_s=lambda: 300.0,
         epoch_of=lambda step: 1 + step // 83,
+        loss_keys=("d_loss", "g_loss"),
     )
     line = ProgressReporter(session, stream=io.StringIO()).line(1_000, {"d_loss": 0.5, "g_loss": 2.0})
     assert line.endswith("ETA 5m00s"), line

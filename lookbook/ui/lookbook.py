@@ -7,6 +7,7 @@ a widget showing something the lookbook does not hold.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -17,7 +18,7 @@ from lookbook import paths
 from lookbook.compose import Cover, RenderConfig, Session
 from lookbook.compose.harmony import Harmony
 from lookbook.compose.outfit import Garment
-from lookbook.compose.render import upscale
+from lookbook.compose.render import learned_upscaler, upscale, upscaling_note
 from lookbook.compose.templates import get_template
 from lookbook.data.taxonomy import display_name
 from lookbook.errors import LookbookError
@@ -26,7 +27,8 @@ from lookbook.ui import cache, state
 from lookbook.ui import lookbook_session as ls
 from lookbook.ui.widgets import page_link, path_hint, safe_call
 
-TILE_PX = 384  # garments are upscaled on the server (Lanczos + light sharpening); the browser fits them to the column
+TILE_PX = 384  # garments are enlarged on the server the way pages are exported; the browser fits them to the column
+UPSCALERS = {"learned": "Learned 4x", "lanczos": "Lanczos"}
 PREVIEW_DPI = 100  # the page preview: A4 at 827 x 1169 px, crisp at the width it is shown
 PREVIEW_WIDTH_PX = 420
 TRAINING_PAGE = "pages/training.py"
@@ -475,7 +477,7 @@ def _slots(session: Session, page: int, garments: list[Garment]) -> None:
                 if slot.locked
                 else "Lock: keep this garment when rerolling",
             )
-            st.image(tile(g.image), width="stretch")
+            st.image(tile(g.image, method=session.render_config.upscaler), width="stretch")
             with st.container(horizontal=True, gap="small"):
                 st.button(
                     "Reroll",
@@ -553,7 +555,7 @@ def _variations(session: Session, page: int) -> None:
         garments = ls.variations(session, page, slot, row, how_different)
         for k, (column, g) in enumerate(zip(st.columns(len(garments)), garments)):
             with column:
-                st.image(tile(g.image), width="stretch")
+                st.image(tile(g.image, method=session.render_config.upscaler), width="stretch")
                 st.caption(f"**{display_name(g.label)}** · {g.confidence:.0%}")
                 st.button(
                     "Use",
@@ -606,6 +608,7 @@ def export_section(session: Session, page: int | None) -> None:
             help="Leaves seeds, confidences, classifier disagreements and checkpoint hashes off the pages "
             "(the manifest still records them)",
         )
+        _upscaler_switch(session)
         cover = _cover_form(session)
         if page is not None and st.button("Preview page", icon=":material/visibility:", key="lookbook.preview"):
             _preview(session, page, client)
@@ -635,7 +638,8 @@ def _preview(session: Session, page: int, client: bool) -> None:
 
 def preview_image(session: Session, page: int, client: bool = False) -> Image.Image:
     """The page rendered exactly as exported, at a screen resolution."""
-    config = RenderConfig(dpi=PREVIEW_DPI, sharpen_percent=session.render_config.sharpen_percent, client=client)
+    own = session.render_config
+    config = RenderConfig(dpi=PREVIEW_DPI, sharpen_percent=own.sharpen_percent, client=client, upscaler=own.upscaler)
     return session.render(page, config)
 
 
@@ -718,9 +722,28 @@ def _save_form(session: Session) -> None:
 
 # helpers ------------------------------------------------------------------------------------------------
 @st.cache_resource(max_entries=512, show_spinner=False)
-def tile(image: np.ndarray, size_px: int = TILE_PX) -> Image.Image:
+def tile(image: np.ndarray, size_px: int = TILE_PX, method: str = "learned") -> Image.Image:
     """A garment enlarged for the screen the way pages are printed (shared read-only across users)."""
-    return upscale(image, size_px)
+    return upscale(image, size_px, learned=learned_upscaler(RenderConfig(upscaler=method)))
+
+
+def _upscaler_switch(session: Session) -> None:
+    """Learned 4x upscaler or Lanczos for the tiles and every export; says which one the garments get."""
+    chosen = st.segmented_control(
+        "Enlarge garments with",
+        list(UPSCALERS),
+        default=session.render_config.upscaler,
+        format_func=UPSCALERS.get,
+        key="lookbook.upscaler",
+        help="Garments are generated small and enlarged for the page: by a small network trained on real product "
+        "photos, or by Lanczos resampling with a light unsharp mask",
+    )
+    if chosen and chosen != session.render_config.upscaler:
+        session.render_config = dataclasses.replace(session.render_config, upscaler=chosen)
+        st.rerun(scope="app")
+    learned = learned_upscaler(session.render_config)
+    note = upscaling_note(learned, session.render_config.sharpen_percent)
+    st.caption(f"Garments are enlarged from {session.studio.image_size_px} px by {note}.")
 
 
 def _short(text: str, n: int) -> str:

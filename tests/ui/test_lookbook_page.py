@@ -612,6 +612,18 @@ def test_client_exports_with_a_cover(app_env, downloads):
         assert slot["seed"] and slot["confidence"]  # the manifest keeps them
 
 
+def test_the_enlargement_switch_reaches_tiles_preview_and_exports(app_env, downloads):
+    at = _page()
+    _compose(at, pages=1)
+    assert _session(at).render_config.upscaler == "learned"
+    # no upscaler ships in the test's checkpoints folder: "learned" falls back to Lanczos, and the page says so
+    assert any("enlarged from 32 px by Lanczos" in c.value for c in at.caption)
+    at.segmented_control(key="lookbook.upscaler").set_value("lanczos").run()
+    assert not at.exception and _session(at).render_config.upscaler == "lanczos"
+    assert lookbook_session.snapshot(_session(at)).render_config.upscaler == "lanczos"  # what downloads render from
+    assert _download(at, downloads, "png")
+
+
 # models and users -------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_switching_models_keeps_the_lookbook(app_env, model_runs):

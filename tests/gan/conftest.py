@@ -16,6 +16,8 @@ from tests.conftest import ROOT, make_tiny_dataset
 # A model small enough that a step takes milliseconds: the tests exercise the machinery, not the GAN.
 TINY_MODEL = ["--set", "g_base_width=8", "--set", "d_base_width=8", "--set", "noise_dim=16", "--set", "sample_grid_size=4"]
 TINY_QUICK = ["--preset", "quick", *TINY_MODEL, "--set", "batch_size=24"]
+# quick without classes: its class-only options (per-class batch norm, the AC-GAN head) go too
+UNCONDITIONAL = ["--set", "conditional=false", "--set", "g_conditioning=input", "--set", "aux_class_weight=0"]
 
 
 def cli_env() -> dict[str, str]:

@@ -16,7 +16,7 @@ from PIL import Image
 from lookbook.cli import main
 from lookbook.runs import RunDir
 from lookbook.train import checkpoint
-from tests.gan.conftest import TINY_MODEL, TINY_QUICK, metrics_rows, run_cli, start_cli, status, wait_for
+from tests.gan.conftest import TINY_MODEL, TINY_QUICK, UNCONDITIONAL, metrics_rows, run_cli, start_cli, status, wait_for
 
 LOSSES = ("d_loss", "g_loss", "d_real", "d_fake")
 
@@ -71,8 +71,8 @@ def test_smoke_two_steps_modern_conditional(tiny_data, tmp_path):
 def test_smoke_quick_unconditional_and_nothing_left_to_resume(tiny_data, tmp_path, capsys):
     run = tmp_path / "run"
     proc = run_cli(
-        "train", "gan", "--data", tiny_data, "--run", run, *TINY_QUICK,
-        "--set", "conditional=false", "--set", "epochs=2", "--set", "log_every_steps=1",
+        "train", "gan", "--data", tiny_data, "--run", run, *TINY_QUICK, *UNCONDITIONAL,
+        "--set", "epochs=2", "--set", "log_every_steps=1",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert_finished_run(run, steps=4, epochs=2, conditional=False)
@@ -335,7 +335,7 @@ def test_multiworker_two_processes_match_one_device(tiny_data, tmp_path):
 
     from tests.gan.conftest import ROOT, cli_env
 
-    common = [*TINY_QUICK, "--set", "conditional=false", "--set", "epochs=2", "--set", "log_every_steps=1"]
+    common = [*TINY_QUICK, *UNCONDITIONAL, "--set", "epochs=2", "--set", "log_every_steps=1"]
     common += ["--set", "deterministic=true"]
     single = tmp_path / "single"
     assert run_cli("train", "gan", "--data", tiny_data, "--run", single, *common).returncode == 0

@@ -552,9 +552,12 @@ def test_launch_a_tiny_gan_from_the_page_and_watch_it_finish(workspace):
     loss = _figure_with_title(at, "Losses")
     d_loss = next(t for t in loss.data if t.name == "D loss (raw)")
     assert len(d_loss.y) == 6 and all(math.isfinite(v) for v in d_loss.y)  # 2 epochs x 3 steps, one row per step
-    assert at.get("image")[0].captions == ["epoch 2"]
-    if presets.gan_preset("quick").conditional:
-        assert "One row per category, top to bottom: jeans, sports_shoes, tshirt." in _text(at)
+    if presets.gan_preset("quick").conditional:  # the newest grid as a table of labelled rows
+        assert "Epoch 2: one row per category the dataset holds (3)" in _text(at)
+        rows = next(d.value for d in at.dataframe if "samples" in d.value.columns)
+        assert sorted(rows["garment"]) == ["Jeans", "Sports shoes", "T-shirt"]
+    else:
+        assert at.get("image")[0].captions == ["epoch 2"]
     assert at.button(key="train.gan.use_model")  # generator.keras is there
 
 

@@ -142,6 +142,9 @@ def test_lookbook_in_a_real_browser(lookalike_run, app_url, tmp_path):
         assert page.get_by_text("· Look 0").count() == 2, page.get_by_text("· Look 0").all_inner_texts()
 
         page.get_by_text("Client version").click()
+        # the downloads are redrawn for the client version: a click on the old button asks for a file that is gone
+        expect(page.get_by_text("· client version")).to_be_visible()
+        page.wait_for_timeout(1000)
         with page.expect_download() as info:
             page.get_by_role("button", name="Lookbook (PDF)").click()
         download = info.value

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lookbook.data.prepare import build_dataset
 from lookbook.data.sources import SourceSpec
-from lookbook.train.classifier_config import preset_config
+from lookbook.models.classifier_config import preset_config
 
 TASKS = {
     "fpid": ("fpid", "fpid", []),

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import tensorflow as tf
 
-from lookbook.train.gan_config import GanConfig
+from lookbook.models.gan_config import GanConfig
 from lookbook.train.gan_trainer import build_dcgan
 from lookbook.train.presets import MODERN
 

@@ -43,7 +43,7 @@ def test_the_default_generator_is_the_modern_preset_with_run_settings_only():
 
 
 def test_the_default_classifier_is_the_cnn_preset_with_run_settings_only():
-    from lookbook.train.classifier_config import ClassifierConfig, preset_config
+    from lookbook.models.classifier_config import ClassifierConfig, preset_config
 
     classifier = load_classifier(default_classifier_path())
     shipped = ClassifierConfig.from_dict(classifier.meta["config"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from lookbook.train.classifier_config import DEFAULT_PRESET, PRESETS
+    from lookbook.models.classifier_config import DEFAULT_PRESET, PRESETS
 
     parser = subparsers.add_parser(
         "classifier",
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from lookbook.data.dataset import PreparedDataset
     from lookbook.errors import LookbookError
-    from lookbook.train.classifier_config import preset_config
+    from lookbook.models.classifier_config import preset_config
 
     if args.resume:
         raise LookbookError("classifier runs do not resume (a run takes minutes); start it again, or in a new --run folder")

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from lookbook.train.classifier_config import ClassifierConfig
+from lookbook.models.classifier_config import ClassifierConfig
 
 FEATURES_LAYER = "features"
 OUTPUT_LAYER = "probabilities"

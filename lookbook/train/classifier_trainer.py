@@ -38,8 +38,8 @@ from lookbook.models.artifacts import (
     resolve_model_path,
     save_model,
 )
+from lookbook.models.classifier_config import ClassifierConfig
 from lookbook.runs import RunDir
-from lookbook.train.classifier_config import ClassifierConfig
 
 Progress = Callable[[int, int], None]
 SPLIT_FILE = "split.json"

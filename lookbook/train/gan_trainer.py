@@ -18,9 +18,9 @@ import lookbook
 from lookbook.config import check
 from lookbook.data.dataset import PreparedDataset
 from lookbook.errors import LookbookError
+from lookbook.models.gan_config import RESUME_LOCKED, GanConfig
 from lookbook.runs import METRICS_FILE, RunDir
 from lookbook.train import checkpoint, distribute, presets
-from lookbook.train.gan_config import RESUME_LOCKED, GanConfig
 
 TB_DIR = "tb"
 EVAL_REAL_IMAGES = 2000  # real images kept in memory for the periodic quality eval

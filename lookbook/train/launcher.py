@@ -104,7 +104,7 @@ def preset_config(kind: str, preset: str | None = None) -> tuple[str, Config]:
 
         name = preset or presets.DEFAULT_PRESET
         return name, presets.gan_preset(name)
-    from lookbook.train import classifier_config
+    from lookbook.models import classifier_config
 
     name = preset or getattr(classifier_config, "DEFAULT_PRESET", "cnn")
     return name, classifier_config.preset_config(name)

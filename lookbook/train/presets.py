@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lookbook.errors import LookbookError
-from lookbook.train.gan_config import GanConfig
+from lookbook.models.gan_config import GanConfig
 
 # The Stanford CS230 "Deep Learning Fashion Lookbook" final recipe, hyperparameter for hyperparameter: Adam with
 # G and D learning rate 1e-4, beta1 0.3, batch 64, noise size 90, init std 0.02, BCE, 400 epochs, 64 px, built like

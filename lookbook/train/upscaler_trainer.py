@@ -22,10 +22,10 @@ import lookbook
 from lookbook.config import check
 from lookbook.data import superres
 from lookbook.errors import LookbookError
+from lookbook.models.upscaler_config import UpscalerConfig
 from lookbook.runs import RunDir
 from lookbook.train import checkpoint
 from lookbook.train.gan_trainer import _reason, refuse_if_locked
-from lookbook.train.upscaler_config import UpscalerConfig
 
 KIND = "upscaler"
 # settings a resumed run may change: they touch neither the network nor the batch stream

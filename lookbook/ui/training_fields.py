@@ -237,7 +237,7 @@ def preset_names(kind: str) -> list[str]:
 
         names = presets.preset_names()
     else:
-        from lookbook.train import classifier_config
+        from lookbook.models import classifier_config
 
         names = list(classifier_config.PRESETS)
     default = launcher.preset_config(kind)[0]

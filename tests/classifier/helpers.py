@@ -30,7 +30,7 @@ def save_tiny_generator(folder: Path, image_size_px: int = 32, noise_dim: int = 
 def save_tiny_classifier(folder: Path, categories: list[str], image_size_px: int = 32, meta_extra: dict | None = None) -> Path:
     """An untrained `cnn` classifier saved as `folder/classifier.keras` with a label map."""
     from lookbook.models.classifier import build_classifier
-    from lookbook.train.classifier_config import preset_config
+    from lookbook.models.classifier_config import preset_config
 
     config = preset_config("cnn").with_overrides(TINY_CNN)
     model = build_classifier(config, image_size_px, len(categories))

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from lookbook.errors import LookbookError
-from lookbook.train.classifier_config import PRESETS, ClassifierConfig, preset_config
+from lookbook.models.classifier_config import PRESETS, ClassifierConfig, preset_config
 
 
 def test_presets_are_valid_and_distinct():
@@ -25,7 +25,7 @@ def test_presets_are_valid_and_distinct():
 def test_every_field_is_documented_in_the_source():
     import inspect
 
-    from lookbook.train import classifier_config
+    from lookbook.models import classifier_config
 
     source = inspect.getsource(classifier_config.ClassifierConfig)
     for f in dataclasses.fields(ClassifierConfig):

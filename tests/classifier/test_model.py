@@ -7,7 +7,7 @@ import pytest
 
 from lookbook.models.artifacts import load_classifier, save_model
 from lookbook.models.classifier import FEATURES_LAYER, TrainingModel, build_augmenter, build_classifier, float32_copy
-from lookbook.train.classifier_config import preset_config
+from lookbook.models.classifier_config import preset_config
 
 
 @pytest.mark.parametrize("preset", ["ann", "cnn"])

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.fixtures, pytest.mark.slow]
 def fpid_run(fixtures_dir, tmp_path_factory):
     from lookbook.data.prepare import build_dataset
     from lookbook.data.sources import SourceSpec
-    from lookbook.train.classifier_config import preset_config
+    from lookbook.models.classifier_config import preset_config
     from lookbook.train.classifier_trainer import train_classifier
 
     root = tmp_path_factory.mktemp("real")

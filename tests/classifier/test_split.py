@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lookbook.train.classifier_config import ClassifierConfig
+from lookbook.models.classifier_config import ClassifierConfig
 from lookbook.train.classifier_trainer import choose_labels, class_weights, split_rows
 
 

@@ -10,8 +10,8 @@ import pytest
 from lookbook.data.dataset import PreparedDataset, write_prepared
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import load_classifier
+from lookbook.models.classifier_config import ClassifierConfig, preset_config
 from lookbook.runs import RunDir
-from lookbook.train.classifier_config import ClassifierConfig, preset_config
 from lookbook.train.classifier_trainer import load_split, train_classifier
 
 

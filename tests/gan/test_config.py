@@ -9,8 +9,8 @@ import json
 import pytest
 
 from lookbook.errors import LookbookError
+from lookbook.models.gan_config import RESUME_LOCKED, GanConfig
 from lookbook.train import presets
-from lookbook.train.gan_config import RESUME_LOCKED, GanConfig
 from lookbook.train.gan_trainer import config_for_run, stored_config
 
 

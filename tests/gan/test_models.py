@@ -12,7 +12,7 @@ import tensorflow as tf
 from lookbook.errors import LookbookError
 from lookbook.models import artifacts, gan
 from lookbook.models.augment import diff_augment
-from lookbook.train.gan_config import GanConfig
+from lookbook.models.gan_config import GanConfig
 from lookbook.train.presets import CS230
 
 

@@ -21,7 +21,7 @@ def classifier():
     import keras
 
     from lookbook.models.classifier import build_classifier
-    from lookbook.train.classifier_config import preset_config
+    from lookbook.models.classifier_config import preset_config
 
     keras.utils.set_random_seed(0)
     model = build_classifier(preset_config("cnn").with_overrides(["conv_widths=8,16", "features_dim=16"]), SIZE, len(CATS))

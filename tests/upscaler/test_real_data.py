@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lookbook.data import superres
-from lookbook.train.upscaler_config import UpscalerConfig
+from lookbook.models.upscaler_config import UpscalerConfig
 
 
 def test_real_photos_split_by_id_into_train_and_held_out(fixtures_dir):

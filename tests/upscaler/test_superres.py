@@ -9,7 +9,7 @@ from lookbook.config import Config
 from lookbook.data import superres
 from lookbook.errors import LookbookError
 from lookbook.metrics import fidelity
-from lookbook.train.upscaler_config import UpscalerConfig
+from lookbook.models.upscaler_config import UpscalerConfig
 from lookbook.train.upscaler_trainer import batch
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from lookbook import paths
 from lookbook.data.dataset import INDEX_FILE, PreparedDataset, images_file
+from lookbook.data.loader import Progress
 from lookbook.errors import LookbookError
-
-Progress = Callable[[int, int], None]
 
 BUILTIN_DIR = "builtin"
 N_IMAGES_ENV = "LOOKBOOK_BUILTIN_IMAGES"  # lets tests and demos ask for a smaller built-in dataset

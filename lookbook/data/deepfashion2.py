@@ -15,9 +15,9 @@ import pandas as pd
 
 from lookbook.config import Config, check
 from lookbook.data.images import image_files
+from lookbook.data.loader import SKIP_NO_IMAGE, Progress, categorize, require_dir, split_of, throttled
 from lookbook.data.report import IngestReport
 from lookbook.data.schema import make_records
-from lookbook.data.sources import SKIP_NO_IMAGE, Progress, categorize, require_dir, split_of, throttled
 from lookbook.data.taxonomy import DF2_CATEGORY_NAMES, categories
 from lookbook.errors import LookbookError
 from lookbook.jsonfile import JsonError, parse, preview

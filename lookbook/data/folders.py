@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from lookbook.data.images import is_image_name
+from lookbook.data.loader import Progress, categorize, require_dir, split_of, throttled
 from lookbook.data.report import IngestReport
 from lookbook.data.schema import make_records
-from lookbook.data.sources import Progress, categorize, require_dir, split_of, throttled
 from lookbook.errors import LookbookError
 
 SOURCE = "folder"

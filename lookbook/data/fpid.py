@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 
 from lookbook.data.images import image_files
+from lookbook.data.loader import SKIP_NO_IMAGE, Progress, categorize, require_dir, throttled
 from lookbook.data.report import IngestReport
 from lookbook.data.schema import make_records
-from lookbook.data.sources import SKIP_NO_IMAGE, Progress, categorize, require_dir, throttled
 from lookbook.errors import LookbookError
 
 SOURCE = "fpid"

@@ -31,9 +31,10 @@ from lookbook.data.dataset import (
     read_index_file,
 )
 from lookbook.data.images import decode_batch
+from lookbook.data.loader import Progress
 from lookbook.data.report import IngestReport
 from lookbook.data.schema import BOX_COLUMNS, conform
-from lookbook.data.sources import Progress, SourceSpec, load_sources
+from lookbook.data.sources import SourceSpec, load_sources
 from lookbook.errors import LookbookError
 
 PREPARE_VERSION = 1  # bump when decoding changes what a cache holds, so old caches are rebuilt

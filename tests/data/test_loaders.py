@@ -10,8 +10,9 @@ import pytest
 
 from lookbook.data import deepfashion2 as df2
 from lookbook.data import folders, fpid
+from lookbook.data.loader import SKIP_NO_IMAGE
 from lookbook.data.schema import RECORD_COLUMNS
-from lookbook.data.sources import SKIP_DUPLICATE, SKIP_NO_IMAGE, SourceSpec, load_source, load_sources, sample_records
+from lookbook.data.sources import SKIP_DUPLICATE, SourceSpec, load_source, load_sources, sample_records
 from lookbook.data.taxonomy import DF2_CATEGORY_NAMES, UNMAPPED, category_for, slot_for
 from lookbook.errors import LookbookError
 from tests.data.trees import colour_image, df2_item, make_df2_tree, make_folder_tree, make_fpid_tree, save, write_json

@@ -6,6 +6,7 @@ where red-green and blue-orange are complements, as designers expect.
 
 from __future__ import annotations
 
+import colorsys
 import functools
 import itertools
 import re
@@ -136,16 +137,7 @@ def colour_name(rgb: tuple[int, int, int]) -> str:
 
 def ryb_hue(rgb: tuple[int, int, int]) -> float:
     """HSV hue remapped to the red-yellow-blue wheel (yellow at 120 degrees, green at 180)."""
-    r, g, b = (v / 255.0 for v in rgb)
-    mx, mn = max(r, g, b), min(r, g, b)
-    if mx == mn:
-        return 0.0
-    if mx == r:
-        h = (60 * (g - b) / (mx - mn)) % 360
-    elif mx == g:
-        h = 60 * (b - r) / (mx - mn) + 120
-    else:
-        h = 60 * (r - g) / (mx - mn) + 240
+    h = colorsys.rgb_to_hsv(*(v / 255.0 for v in rgb))[0] * 360  # greys get hue 0
     return float(np.interp(h, [0, 30, 60, 120, 180, 240, 300, 360], [0, 60, 120, 180, 210, 240, 300, 360]))
 
 

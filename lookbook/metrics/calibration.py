@@ -26,6 +26,7 @@ def fit_temperature(probabilities: np.ndarray, true_ids: np.ndarray, iterations:
     if len(true_ids) == 0:
         return 1.0
     lo, hi = np.log(T_RANGE[0]), np.log(T_RANGE[1])
+    # Our own golden section: scipy.optimize.minimize_scalar would do, but scipy is not a dependency for one search.
     ratio = (np.sqrt(5.0) - 1.0) / 2.0
 
     def loss(log_t: float) -> float:

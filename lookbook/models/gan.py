@@ -9,7 +9,7 @@ each replica takes its rows: a resumed or multi-device run sees exactly the nois
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import keras
@@ -18,6 +18,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from lookbook.models.augment import diff_augment
+from lookbook.models.gan_config import GanConfig
 
 LEAKY_SLOPE = 0.2  # DCGAN paper
 # Offsets that give every random stream of a step its own stateless seed.
@@ -39,18 +40,18 @@ def compute_dtype(mixed: bool) -> Iterator[None]:
         keras.config.set_dtype_policy(previous)
 
 
-def generator_widths(cfg: Any) -> list[int]:
+def generator_widths(cfg: GanConfig) -> list[int]:
     """Channels at 4x4, 8x8, ... up to half the output size (the last layer maps to RGB)."""
     n = cfg.level_count
     return [min(cfg.g_base_width * 2 ** (n - 1 - i), cfg.max_width) for i in range(n)]
 
 
-def discriminator_widths(cfg: Any) -> list[int]:
+def discriminator_widths(cfg: GanConfig) -> list[int]:
     """Channels of each stride-2 conv, from half the input size down to 4x4."""
     return [min(cfg.d_base_width * 2**i, cfg.max_width) for i in range(cfg.level_count)]
 
 
-def build_generator(cfg: Any, n_classes: int = 0, name: str = "generator", synchronized: bool = False) -> keras.Model:
+def build_generator(cfg: GanConfig, n_classes: int = 0, name: str = "generator", synchronized: bool = False) -> keras.Model:
     """Noise float32 (n, noise_dim) [+ int32 labels (n,)] -> tanh images (n, S, S, 3), DCGAN-style (Radford et al.).
 
     `synchronized` batch norm takes its statistics over the global batch when training on several devices.
@@ -88,7 +89,7 @@ def build_generator(cfg: Any, n_classes: int = 0, name: str = "generator", synch
     return keras.Model(inputs if n_classes else noise, out, name=name)
 
 
-def _norm_relu(h: Any, cfg: Any, name: str, synchronized: bool, label: Any = None, n_classes: int = 0) -> Any:
+def _norm_relu(h: Any, cfg: GanConfig, name: str, synchronized: bool, label: Any = None, n_classes: int = 0) -> Any:
     """Batch norm then ReLU; given `label`, the scale and shift are the class's own (conditional batch norm,
     de Vries et al. 2017, as in SNGAN-projection and BigGAN), built from stock layers so safe mode loads it."""
     per_class = label is not None
@@ -109,7 +110,7 @@ def _norm_relu(h: Any, cfg: Any, name: str, synchronized: bool, label: Any = Non
     return layers.ReLU(name=f"{name}_relu")(h)
 
 
-def build_discriminator(cfg: Any, n_classes: int = 0, synchronized: bool = False) -> keras.Model:
+def build_discriminator(cfg: GanConfig, n_classes: int = 0, synchronized: bool = False) -> keras.Model:
     """Images (n, S, S, 3) in [-1, 1] [+ int32 labels (n,)] -> one logit per image (no sigmoid).
 
     With `aux_class_weight` (conditional only), a second output: (n, n_classes) category logits."""
@@ -190,6 +191,8 @@ class MinibatchStdDev(layers.Layer):
 
 
 # spectral normalisation ------------------------------------------------------------------------------
+# Hand-written: keras.layers.SpectralNormalization overwrites the kernel variable with W / sigma each training call,
+# so gradients bypass sigma; here sigma stays in the graph (as in Miyato et al.) and the stored kernel is never rescaled.
 def _spectral_normalize(kernel: Any, u_var: Any, training: Any) -> Any:
     """`kernel` divided by its largest singular value, estimated by one power iteration from `u_var`.
 
@@ -278,36 +281,29 @@ class DCGAN(keras.Model):
         self,
         generator: keras.Model,
         discriminator: keras.Model,
+        config: GanConfig,
         *,
-        noise_dim: int,
         n_classes: int = 0,
-        loss: str = "bce",
-        update: str = "alternating",
-        d_steps: int = 1,
-        diffaugment: Sequence[str] = (),
-        label_smoothing: float = 0.0,
-        instance_noise_std: float = 0.0,
         instance_noise_steps: int = 1,
-        ema_decay: float = 0.0,
-        aux_class_weight: float = 0.0,
-        seed: int = 0,
         **kwargs: Any,
     ) -> None:
+        """`config` gives the objective, update scheme and tricks; `instance_noise_steps` is how many G steps
+        the instance noise anneals over (the run's total)."""
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        self.noise_dim = int(noise_dim)
+        self.noise_dim = int(config.noise_dim)
         self.n_classes = int(n_classes)
-        self.loss_kind = loss
-        self.update = update
-        self.d_steps = int(d_steps)
-        self.diffaugment = tuple(diffaugment)
-        self.label_smoothing = float(label_smoothing)
-        self.instance_noise_std = float(instance_noise_std)
+        self.loss_kind = config.loss
+        self.update = config.update
+        self.d_steps = int(config.d_steps)
+        self.diffaugment = tuple(config.diffaugment)
+        self.label_smoothing = float(config.label_smoothing)
+        self.instance_noise_std = float(config.instance_noise_std)
         self.instance_noise_steps = max(1, int(instance_noise_steps))
-        self.ema_decay = float(ema_decay)
-        self.aux_class_weight = float(aux_class_weight) if n_classes else 0.0
-        self.seed = int(seed)
+        self.ema_decay = float(config.ema_decay)
+        self.aux_class_weight = float(config.aux_class_weight) if n_classes else 0.0
+        self.seed = int(config.seed)
         # The step counter keys every noise draw; replicas agree on it, so only the first one's update is kept.
         self.step_counter = self.add_weight(
             shape=(), dtype="int64", initializer="zeros", trainable=False, name="step", aggregation="only_first_replica"
@@ -316,7 +312,7 @@ class DCGAN(keras.Model):
             self.add_weight(
                 shape=v.shape, initializer="zeros", trainable=False, name=f"ema_{i:03d}", aggregation="only_first_replica"
             )
-            for i, v in enumerate(generator.trainable_variables if ema_decay else [])
+            for i, v in enumerate(generator.trainable_variables if self.ema_decay else [])
         ]
         for ema, var in zip(self.ema_weights, generator.trainable_variables):
             ema.assign(var.value)

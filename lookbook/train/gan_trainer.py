@@ -355,18 +355,9 @@ def build_dcgan(config: GanConfig, n_classes: int, total_g_steps: int, strategy:
         model = gan.DCGAN(
             gan.build_generator(config, n_classes, synchronized=synchronized),
             gan.build_discriminator(config, n_classes, synchronized=synchronized),
-            noise_dim=config.noise_dim,
+            config,
             n_classes=n_classes,
-            loss=config.loss,
-            update=config.update,
-            d_steps=config.d_steps,
-            diffaugment=config.diffaugment,
-            label_smoothing=config.label_smoothing,
-            instance_noise_std=config.instance_noise_std,
             instance_noise_steps=total_g_steps,
-            ema_decay=config.ema_decay,
-            aux_class_weight=config.aux_class_weight,
-            seed=config.seed,
         )
         model.compile(
             d_optimizer=optimizer(config.d_lr, total_g_steps * config.d_steps),

@@ -164,18 +164,9 @@ def _dcgan(cfg: GanConfig, n_classes: int = 0) -> gan.DCGAN:
     model = gan.DCGAN(
         gan.build_generator(cfg, n_classes),
         gan.build_discriminator(cfg, n_classes),
-        noise_dim=cfg.noise_dim,
+        cfg,
         n_classes=n_classes,
-        loss=cfg.loss,
-        update=cfg.update,
-        d_steps=cfg.d_steps,
-        diffaugment=cfg.diffaugment,
-        label_smoothing=cfg.label_smoothing,
-        instance_noise_std=cfg.instance_noise_std,
         instance_noise_steps=10,
-        ema_decay=cfg.ema_decay,
-        aux_class_weight=cfg.aux_class_weight,
-        seed=cfg.seed,
     )
     opt = lambda lr: gan.build_optimizer(cfg.optimizer, lr, cfg.beta1, cfg.beta2, cfg.adam_epsilon)  # noqa: E731
     model.compile(d_optimizer=opt(cfg.d_lr), g_optimizer=opt(cfg.g_lr))

@@ -109,9 +109,9 @@ MODERN = GanConfig(
 # (benchmarks/bench_quick.py measures it: 32 px `data synth` + `data prepare --size 32`, 80/20 split, judged by a `cnn`
 # classifier trained on the same data; its docstring keeps the figures measured so far: after 10 of these 60 epochs,
 # 43.6% of the garments were classified as asked against 64.1% of real images, 0.68x, within-class diversity 0.77;
-# the full 60 epochs are still to be measured on an idle machine). The earlier version of this preset
+# the full 60 epochs are still to be measured on an idle machine). The v1 quick recipe
 # (input conditioning only, 30 epochs, 98 s) drew one blob in nearly every row: 27% of its garments were classified as
-# the category asked for, against 84% of real images (0.32x). What changed, and why:
+# the category asked for, against 84% of real images (0.32x). What this recipe changes, and why:
 # - per-class batch norm in G (g_conditioning=batchnorm): every layer, not only the input, is told the category, the
 #   strongest conditioning signal a small G can get; the modern preset's measurements found it as recognisable as
 #   input conditioning with more varied garments;
@@ -120,8 +120,8 @@ MODERN = GanConfig(
 #   category to one image (see modern above), so it is kept small and the within-class diversity is scored;
 # - class_balance=0.5: the built-in data is 7 DeepFashion2 categories of hundreds of garments and 30 small FPID ones of
 #   about 30; a category's share of an epoch goes as count**0.5, so the rows of small categories learn too;
-# - 60 epochs (3,300 steps at batch 64 on 3,570 images): the old 30 epochs stopped before the categories separated;
-#   at the old preset's 1,100 images/s on 2 idle cores (30 epochs in 98 s) that is about 3.5 minutes.
+# - 60 epochs (3,300 steps at batch 64 on 3,570 images): v1's 30 epochs stopped before the categories separated;
+#   at v1's 1,100 images/s on 2 idle cores (30 epochs in 98 s) that is about 3.5 minutes.
 # Kept: 32 px, widths 32 (2.5x the images/s of widths 64), batch-norm D with a projection head, one forward pass per
 # step, EMA 0.995 (with recomputed batch-norm statistics) against a young G's step-to-step jitter.
 QUICK = GanConfig(

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from lookbook.errors import LookbookError
-from lookbook.metrics import coverage as labelling
+from lookbook.metrics import coverage
 from lookbook.metrics.embedding import Embedding, Progress, check_images, embed
 from lookbook.metrics.registry import MetricOptions, SampleSet, compute_metrics
 from lookbook.models.artifacts import ClassifierHandle, GeneratorHandle
@@ -36,7 +36,7 @@ def evaluate_generator(
     *,
     kid_subset_size: int | None = None,
     kid_subsets: int = 100,
-    confidence_threshold: float = labelling.CONFIDENT,
+    confidence_threshold: float = coverage.CONFIDENT,
     baselines: bool = True,
     metrics: list[str] | None = None,
     progress: Progress | None = None,
@@ -91,7 +91,7 @@ def evaluate_images(
     seed: int = 0,
     kid_subset_size: int | None = None,
     kid_subsets: int = 100,
-    confidence_threshold: float = labelling.CONFIDENT,
+    confidence_threshold: float = coverage.CONFIDENT,
     baselines: bool = True,
     metrics: list[str] | None = None,
     progress: Progress | None = None,
@@ -134,7 +134,7 @@ def evaluate_images(
         "category_mix": _category_mix(compared.embedding, reference.embedding),
     }
     if asked is not None:
-        per_class = labelling.conditional_accuracy(asked, compared.embedding.labels, known=classifier.categories)["per_class"]
+        per_class = coverage.conditional_accuracy(asked, compared.embedding.labels, known=classifier.categories)["per_class"]
         result["conditional_per_class"] = per_class
     result["settings"] = {
         "classifier": str(classifier.path),
@@ -270,8 +270,8 @@ def _baseline_sets(
 
 def _category_mix(generated: Embedding, reference: Embedding) -> dict[str, dict[str, float]]:
     cats = generated.categories
-    gen = labelling.label_mix(generated.labels, cats)
-    ref = labelling.label_mix(reference.labels, cats)
+    gen = coverage.label_mix(generated.labels, cats)
+    ref = coverage.label_mix(reference.labels, cats)
     keep = [i for i in range(len(cats)) if gen[i] > 0 or ref[i] > 0]
     return {"generated": {cats[i]: float(gen[i]) for i in keep}, "real": {cats[i]: float(ref[i]) for i in keep}}
 

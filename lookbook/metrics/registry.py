@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lookbook.errors import LookbookError
-from lookbook.metrics import coverage as labelling
+from lookbook.metrics import coverage
 from lookbook.metrics.diversity import within_class_diversity
 from lookbook.metrics.embedding import Embedding
 from lookbook.metrics.frechet import frechet_feature_distance
@@ -20,7 +20,7 @@ class MetricOptions:
 
     kid_subset_size: int = 1000  # images per KID subset (from each set)
     kid_subsets: int = 100  # random subsets KID averages over
-    confidence_threshold: float = labelling.CONFIDENT  # softmax probability at which a label counts as recognised
+    confidence_threshold: float = coverage.CONFIDENT  # softmax probability at which a label counts as recognised
     seed: int = 0  # seeds the KID subsets
 
 
@@ -82,14 +82,14 @@ def _kid(reference: SampleSet, compared: SampleSet, options: MetricOptions) -> d
 @register_metric("recognisability")
 def _recognisability(reference: SampleSet, compared: SampleSet, options: MetricOptions) -> dict[str, float]:
     """Share of images the classifier labels with confidence >= the threshold."""
-    return {"recognisability": labelling.recognisability(compared.embedding.confidences, options.confidence_threshold)}
+    return {"recognisability": coverage.recognisability(compared.embedding.confidences, options.confidence_threshold)}
 
 
 @register_metric("coverage")
 def _coverage(reference: SampleSet, compared: SampleSet, options: MetricOptions) -> dict[str, float]:
     """Categories shown, entropy of their mix, and distance to the real mix (the mode-collapse alarm)."""
     emb = compared.embedding
-    return labelling.class_coverage(
+    return coverage.class_coverage(
         emb.labels,
         emb.confidences,
         emb.categories,
@@ -117,5 +117,5 @@ def _conditional_accuracy(reference: SampleSet, compared: SampleSet, options: Me
     """Share classified as the category asked for (only when the compared set says what each image should be)."""
     if compared.asked is None:
         return {}
-    result = labelling.conditional_accuracy(compared.asked, compared.embedding.labels, known=compared.embedding.categories)
+    result = coverage.conditional_accuracy(compared.asked, compared.embedding.labels, known=compared.embedding.categories)
     return {"conditional_accuracy": result["conditional_accuracy"]}

@@ -17,8 +17,7 @@ from lookbook.data.dataset import IMAGE_SIZES_PX
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE
 from lookbook.train import launcher
-from lookbook.ui import cache, state, training_scores
-from lookbook.ui import training_fields as tf
+from lookbook.ui import cache, state, training_fields, training_scores
 from lookbook.ui.sidebar import dataset_label
 
 KIND_NAMES = {"gan": "GAN", "classifier": "classifier"}
@@ -59,7 +58,7 @@ def launch_form(kind: str) -> None:
     for note in fallbacks:
         st.caption(f":material/info: {note}")
     try:
-        config = tf.build_config(base, values)
+        config = training_fields.build_config(base, values)
         sets = launcher.set_args(base, config)
     except LookbookError as exc:
         st.error(f"These settings cannot run: {exc}", icon=":material/error:")
@@ -94,7 +93,7 @@ def dataset_picker(kind: str) -> str | None:
 
 
 def _preset_picker(kind: str) -> tuple[str, Config]:
-    names = tf.preset_names(kind)
+    names = training_fields.preset_names(kind)
     widget = key(kind, "preset")
     if st.session_state.get(widget) not in names:
         st.session_state[widget] = names[0]
@@ -109,7 +108,7 @@ def _preset_picker(kind: str) -> tuple[str, Config]:
         persist_state="session",
     )
     preset = preset or names[0]
-    st.caption(f"**{preset}**: {tf.preset_note(kind, preset)}.")
+    st.caption(f"**{preset}**: {training_fields.preset_note(kind, preset)}.")
     return preset, launcher.preset_config(kind, preset)[1]
 
 
@@ -140,10 +139,10 @@ def _dynamic_options(kind: str, data: str) -> dict[str, list[Any]]:
 def _settings(kind: str, base: Config, data: str) -> tuple[dict[str, Any], list[str]]:
     """Draw a widget per config field, grouped; returns ({field: value}, notes on preset values this dataset lacks)."""
     dynamic = _dynamic_options(kind, data)
-    docs = tf.field_docs(type(base))
+    docs = training_fields.field_docs(type(base))
     values: dict[str, Any] = {}
     notes: list[str] = []
-    groups = tf.form_groups(kind)
+    groups = training_fields.form_groups(kind)
     main = [g for g in groups if g.main]
     for group, column in zip(main, st.columns(len(main), gap="medium")):
         with column:
@@ -160,7 +159,7 @@ def _settings(kind: str, base: Config, data: str) -> tuple[dict[str, Any], list[
 
 
 def _field_widget(
-    kind: str, field: tf.Field, base: Config, dynamic: dict[str, list[Any]], docs: dict[str, str], notes: list[str]
+    kind: str, field: training_fields.Field, base: Config, dynamic: dict[str, list[Any]], docs: dict[str, str], notes: list[str]
 ) -> Any:
     preset_value = getattr(base, field.name)
     widget = field_key(kind, field.name)
@@ -168,9 +167,9 @@ def _field_widget(
     common = {"key": widget, "help": helptext, "persist_state": "session"}
     kind_of = field.widget
     if kind_of in ("steps", "choice", "multi", "list", "select"):
-        options = tf.choices(kind, field, preset_value, dynamic)
+        options = training_fields.choices(kind, field, preset_value, dynamic)
         start = _start_value(field, preset_value, options, notes)
-        _initialise(widget, tf.widget_value(field, start), options, many=kind_of in ("multi", "list"))
+        _initialise(widget, training_fields.widget_value(field, start), options, many=kind_of in ("multi", "list"))
         fmt = _formatter(field)
         if kind_of == "steps":
             return st.select_slider(field.label, options=options, format_func=fmt, **common)
@@ -182,12 +181,12 @@ def _field_widget(
         if kind_of == "list":
             return st.multiselect(field.label, options, format_func=fmt, **common)
         return st.selectbox(field.label, options, format_func=fmt, **common)
-    _initialise(widget, tf.widget_value(field, preset_value))
+    _initialise(widget, training_fields.widget_value(field, preset_value))
     if kind_of == "toggle":
         return st.toggle(field.label, **common)
     if kind_of == "text":
         return st.text_input(field.label, **common)
-    low, high = tf.bounds(field, st.session_state[widget])
+    low, high = training_fields.bounds(field, st.session_state[widget])
     if kind_of == "slider":
         value = st.slider(field.label, min_value=low, max_value=high, step=field.step, **common)
     else:
@@ -196,7 +195,7 @@ def _field_widget(
     return float(f"{value:.6g}") if isinstance(value, float) else value
 
 
-def _start_value(field: tf.Field, preset_value: Any, options: list[Any], notes: list[str]) -> Any:
+def _start_value(field: training_fields.Field, preset_value: Any, options: list[Any], notes: list[str]) -> Any:
     """The preset's value, or the nearest the dataset offers (with a note saying so)."""
     if field.name != "image_size_px" or preset_value in options or not options:
         return preset_value
@@ -224,13 +223,13 @@ def _initialise(widget: str, value: Any, options: list[Any] | None = None, many:
     st.session_state[widget] = value
 
 
-def _formatter(field: tf.Field):
+def _formatter(field: training_fields.Field):
     def fmt(value: Any) -> str:
         if field.off_label is not None and value == 0:
             return field.off_label
         if field.name == "eval_classifier":
             return paths.display_path(value) if value else "none"
-        return tf.format_value(value)
+        return training_fields.format_value(value)
 
     return fmt
 
@@ -256,7 +255,7 @@ def _check_judge(config: Config) -> None:
 
 
 def _summary(config: Config, base: Config) -> None:
-    table = tf.changes(config, base)
+    table = training_fields.changes(config, base)
     st.markdown("**What changes from the preset**")
     if table.empty:
         st.caption("Nothing: the run uses the preset exactly.")
@@ -267,7 +266,7 @@ def _summary(config: Config, base: Config) -> None:
 def _launch_row(kind: str, data: str, preset: str, config: Config | None, sets: list[str]) -> None:
     name_key, suggested_key = key(kind, "run_name"), key(kind, "run_name_suggested")
     if not st.session_state.get(name_key):
-        st.session_state[name_key] = st.session_state[suggested_key] = tf.suggest_run_name(kind, preset)
+        st.session_state[name_key] = st.session_state[suggested_key] = training_fields.suggest_run_name(kind, preset)
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     name = left.text_input(
         "Run name",
@@ -284,12 +283,12 @@ def _launch_row(kind: str, data: str, preset: str, config: Config | None, sets: 
     )
     run = None
     try:
-        run = tf.run_folder(name)
+        run = training_fields.run_folder(name)
     except LookbookError as exc:
         st.error(str(exc), icon=":material/error:")
     if run is not None and config is not None:
         with st.expander("The same run from a terminal"):
-            st.code(tf.command_line(kind, data, run, preset, sets), language="bash", wrap_lines=True)
+            st.code(training_fields.command_line(kind, data, run, preset, sets), language="bash", wrap_lines=True)
     if clicked and run is not None and config is not None:
         _launch(kind, data, run, preset, sets)
 

@@ -20,8 +20,7 @@ from lookbook import paths
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import GENERATOR_FILE
 from lookbook.train import launcher, presets, scoring, sweep, sweep_queue
-from lookbook.ui import cache, state, training_scores
-from lookbook.ui import training_fields as tf
+from lookbook.ui import cache, state, training_fields, training_scores
 from lookbook.ui.training_launch import dataset_picker
 from lookbook.ui.training_live import use_button
 
@@ -137,7 +136,7 @@ def _size_fallback(data: str, size_px: int, swept: list[str]) -> list[str]:
 
 def _setting_row(i: int, base: Any) -> tuple[str, str] | None:
     """One swept setting: ("grid", "key=v1,v2") or ("random", "key=lo..hi[:log]"), or None when left empty."""
-    fields = tf.sweepable_fields(KIND)
+    fields = training_fields.sweepable_fields(KIND)
     options = ([] if i == 0 else [""]) + list(fields)
     widget = f"{PREFIX}setting{i}"
     if st.session_state.get(widget) not in options:
@@ -151,7 +150,7 @@ def _setting_row(i: int, base: Any) -> tuple[str, str] | None:
     )
     if not name:
         return None
-    numeric = tf.is_numeric(KIND, name)
+    numeric = training_fields.is_numeric(KIND, name)
     mode_key = f"{PREFIX}mode{i}.{name}"
     mode = cols[1].segmented_control(
         "Try",
@@ -163,17 +162,19 @@ def _setting_row(i: int, base: Any) -> tuple[str, str] | None:
     )
     if mode == "range":
         low_col, high_col, log_col = cols[2].columns([1, 1, 0.8], vertical_alignment="bottom")
-        suggested = tf.suggest_values(KIND, name, base)
+        suggested = training_fields.suggest_values(KIND, name, base)
         low = low_col.number_input("From", value=float(min(suggested)), key=f"{PREFIX}low{i}.{name}", format="%g")
         high = high_col.number_input("To", value=float(max(suggested)), key=f"{PREFIX}high{i}.{name}", format="%g")
         log = log_col.toggle("Log scale", value=name.endswith("lr") or "epsilon" in name, key=f"{PREFIX}log{i}.{name}")
-        return "random", tf.random_item(name, low, high, log)
+        return "random", training_fields.random_item(name, low, high, log)
     values_key = f"{PREFIX}values{i}.{name}"
     if values_key not in st.session_state:
-        st.session_state[values_key] = ", ".join(tf.format_value(v) for v in tf.suggest_values(KIND, name, base))
+        st.session_state[values_key] = ", ".join(
+            training_fields.format_value(v) for v in training_fields.suggest_values(KIND, name, base)
+        )
     text = cols[2].text_input("Values (comma-separated)", key=values_key, help="e.g. 1e-4, 2e-4 or bce, hinge or on, off")
     values = [_parse_value(v) for v in text.split(",") if v.strip()]
-    return ("grid", tf.grid_item(name, values)) if values else None
+    return ("grid", training_fields.grid_item(name, values)) if values else None
 
 
 def _parse_value(text: str) -> str:

@@ -21,8 +21,7 @@ from lookbook import paths
 from lookbook.errors import LookbookError
 from lookbook.runs import RunDir
 from lookbook.train import checkpoint, launcher, presets
-from lookbook.ui import training_fields as tf
-from lookbook.ui import training_live
+from lookbook.ui import training_fields, training_live
 from lookbook.viz import training as viz
 from tests.conftest import make_tiny_dataset
 from tests.launcher.conftest import no_leftover_trainers  # noqa: F401 - autouse: no trainer outlives its test
@@ -147,40 +146,42 @@ def _wait(predicate, what: str, timeout_s: float = RUN_TIMEOUT_S):
 # the form: same config as the CLI -----------------------------------------------------------------------
 @pytest.mark.parametrize("kind", ["gan", "classifier"])
 def test_every_config_field_has_a_widget(kind):
-    fields = [f.name for g in tf.form_groups(kind) for f in g.fields]
-    assert sorted(fields) == sorted(tf.config_class(kind)().to_dict())
+    fields = [f.name for g in training_fields.form_groups(kind) for f in g.fields]
+    assert sorted(fields) == sorted(training_fields.config_class(kind)().to_dict())
     assert len(fields) == len(set(fields))
 
 
 @pytest.mark.parametrize("kind", ["gan", "classifier"])
 def test_form_values_build_the_config_the_cli_builds(kind):
-    for preset in tf.preset_names(kind):
+    for preset in training_fields.preset_names(kind):
         _, base = launcher.preset_config(kind, preset)
-        groups = tf.form_groups(kind)
-        values = {f.name: tf.widget_value(f, getattr(base, f.name)) for g in groups for f in g.fields}
-        assert tf.build_config(base, values) == base  # untouched widgets: the preset itself
+        groups = training_fields.form_groups(kind)
+        values = {f.name: training_fields.widget_value(f, getattr(base, f.name)) for g in groups for f in g.fields}
+        assert training_fields.build_config(base, values) == base  # untouched widgets: the preset itself
         values.update({"epochs": 7, "batch_size": 32, "seed": 3})
         values["learning_rate" if kind == "classifier" else "g_lr"] = 5e-4
-        config = tf.build_config(base, values)
+        config = training_fields.build_config(base, values)
         sets = launcher.set_args(base, config)
         cli = base.with_overrides(sets)  # what `--preset P --set k=v ...` builds
         assert config == cli == launcher.build_config(kind, preset, sets)
         assert (config.epochs, config.batch_size, config.seed) == (7, 32, 3)
-        assert set(tf.changes(config, base)["setting"]) == {k for k, _ in (s.split("=", 1) for s in sets)}
+        assert set(training_fields.changes(config, base)["setting"]) == {k for k, _ in (s.split("=", 1) for s in sets)}
 
 
 def test_widget_options_take_in_the_preset_value_and_ranges_widen():
-    field = tf.Field("g_lr", "G lr", "steps", options=(1e-4, 1e-3))
-    assert tf.choices("gan", field, 3e-4) == [1e-4, 3e-4, 1e-3]
-    assert tf.choices("gan", tf.Field("loss", "Loss", "choice"), "bce") == ["bce", "hinge"]
-    augment = next(f for g in tf.form_groups("gan") for f in g.fields if f.name == "diffaugment")
-    assert tf.choices("gan", augment, ("cutout",)) == ["color", "translation", "cutout"]
+    field = training_fields.Field("g_lr", "G lr", "steps", options=(1e-4, 1e-3))
+    assert training_fields.choices("gan", field, 3e-4) == [1e-4, 3e-4, 1e-3]
+    assert training_fields.choices("gan", training_fields.Field("loss", "Loss", "choice"), "bce") == ["bce", "hinge"]
+    augment = next(f for g in training_fields.form_groups("gan") for f in g.fields if f.name == "diffaugment")
+    assert training_fields.choices("gan", augment, ("cutout",)) == ["color", "translation", "cutout"]
     dynamic = {"image_size_px": [32]}
-    assert tf.choices("gan", tf.Field("image_size_px", "Size", "select"), 64, dynamic) == [32]  # the dataset decides
-    assert tf.bounds(tf.Field("epochs", "Epochs", "number", low=30, high=300), 400) == (30, 400)
-    assert tf.bounds(tf.Field("batch_size", "Batch", "slider", low=10, high=128), 4) == (4, 128)
-    assert tf.widget_value(tf.Field("hidden_units", "Units", "text"), (512, 256)) == "512,256"
-    assert [tf.format_number(v) for v in (1e-4, 8e-5, 2.5e-4, 0.02, 0.999, 2.0)] == [
+    assert training_fields.choices("gan", training_fields.Field("image_size_px", "Size", "select"), 64, dynamic) == [
+        32
+    ]  # the dataset decides
+    assert training_fields.bounds(training_fields.Field("epochs", "Epochs", "number", low=30, high=300), 400) == (30, 400)
+    assert training_fields.bounds(training_fields.Field("batch_size", "Batch", "slider", low=10, high=128), 4) == (4, 128)
+    assert training_fields.widget_value(training_fields.Field("hidden_units", "Units", "text"), (512, 256)) == "512,256"
+    assert [training_fields.format_number(v) for v in (1e-4, 8e-5, 2.5e-4, 0.02, 0.999, 2.0)] == [
         "1e-4",
         "8e-5",
         "2.5e-4",
@@ -191,18 +192,18 @@ def test_widget_options_take_in_the_preset_value_and_ranges_widen():
 
 
 def test_field_help_comes_from_the_config_comments():
-    docs = tf.field_docs(tf.config_class("gan"))
+    docs = training_fields.field_docs(training_fields.config_class("gan"))
     assert "noise vector" in docs["noise_dim"]
     assert "32, 64 or 128" in docs["image_size_px"]
 
 
 def test_run_names_are_plain_folders_under_the_runs_root(use_workspace, tmp_path):
     use_workspace(tmp_path / "ws")
-    assert tf.run_folder("gan-quick-1") == paths.runs_dir() / "gan-quick-1"
+    assert training_fields.run_folder("gan-quick-1") == paths.runs_dir() / "gan-quick-1"
     for bad in ("", "../escape", "a/b", ".hidden", "x" * 101, "name with space"):
         with pytest.raises(LookbookError, match="plain folder name"):
-            tf.run_folder(bad)
-    cmd = tf.command_line("gan", tmp_path / "data", paths.runs_dir() / "r", "quick", ["epochs=3"])
+            training_fields.run_folder(bad)
+    cmd = training_fields.command_line("gan", tmp_path / "data", paths.runs_dir() / "r", "quick", ["epochs=3"])
     assert cmd.startswith("python -m lookbook train gan --data ") and cmd.endswith("--preset quick --set epochs=3")
 
 
@@ -293,7 +294,7 @@ def test_page_without_runs_offers_the_form(workspace):
     assert at.title[0].value == "Training"
     assert "No GAN runs yet" in _text(at)
     assert at.button(key="train.gan.launch").label == "Launch"
-    assert at.button_group(key="train.gan.preset").value == tf.preset_names("gan")[0]
+    assert at.button_group(key="train.gan.preset").value == training_fields.preset_names("gan")[0]
     # the default preset trains at 64 px, which the tiny dataset lacks: the form falls back to 32 px and says so
     assert at.selectbox(key="train.gan.field.image_size_px").value == 32
     assert "no 64 px image cache" in _text(at)
@@ -321,7 +322,7 @@ def test_preset_change_resets_the_settings_and_changes_are_summarised(workspace)
     at.select_slider(key="train.gan.field.g_lr").set_value(g_lr).run()
     table = at.dataframe[0].value.set_index("setting")
     assert table.loc["noise_dim"].tolist() == [str(quick.noise_dim), str(noise)]
-    assert table.loc["g_lr"].tolist() == [tf.format_number(quick.g_lr), tf.format_number(g_lr)]
+    assert table.loc["g_lr"].tolist() == [training_fields.format_number(quick.g_lr), training_fields.format_number(g_lr)]
     _tab(at, RUNS_TAB)
     _tab(at, GAN_TAB)  # settings survive a visit to another tab
     assert at.slider(key="train.gan.field.noise_dim").value == noise
@@ -747,10 +748,10 @@ def test_compared_runs_with_the_same_settings_and_seed_get_a_note(workspace):
 
 
 def test_adam_epsilon_sits_beside_the_learning_rates_and_bn_epsilon_is_named():
-    groups = {g.title: [f.name for f in g.fields] for g in tf.form_groups("gan")}
-    labels = {f.name: f.label for g in tf.form_groups("gan") for f in g.fields}
+    groups = {g.title: [f.name for f in g.fields] for g in training_fields.form_groups("gan")}
+    labels = {f.name: f.label for g in training_fields.form_groups("gan") for f in g.fields}
     assert groups["Optimisation"][:5] == ["optimizer", "loss", "g_lr", "d_lr", "adam_epsilon"]
-    assert labels["bn_epsilon"] == "Batch-norm epsilon" and "adam_epsilon" not in groups[tf.MORE_SETTINGS]
+    assert labels["bn_epsilon"] == "Batch-norm epsilon" and "adam_epsilon" not in groups[training_fields.MORE_SETTINGS]
 
 
 def test_sweeps_tab_plans_a_two_by_two_grid_and_names_bad_values(workspace):

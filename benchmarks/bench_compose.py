@@ -1,9 +1,10 @@
-"""Composer speed at realistic model size: reroll one slot, compose a 4-slot page, export a 10-page PDF.
+"""Composer speed on real models: reroll one slot, compose a 4-slot page, export a 10-page PDF.
 
-Run by hand: `python benchmarks/bench_compose.py [--repeats 40]`. Models are cs230-shaped (64 px DCGAN generator,
-noise 90 -> Dense 4x4x512 -> Conv2DTranspose 256, 128, 64 -> 3; a small CNN classifier), untrained: speed only.
-Every figure is printed with its ratio to a baseline measured in the same run: one bare (eager Keras) generator
-forward pass of a single latent. Targets: reroll p95 < 100 ms, 4-slot page < 300 ms, 10-page PDF < 5 s.
+Run by hand: `python benchmarks/bench_compose.py [--repeats 40] [--generator G --classifier C]`. The models default to
+the shipped checkpoints (the conditional generator and the classifier a designer composes with); pass a run directory
+or `.keras` file to measure another, e.g. an unconditional generator. Every figure is printed with its ratio to a
+baseline measured in the same run: one bare (eager Keras) generator forward pass of a single latent. Targets: reroll
+p95 < 100 ms, 4-slot page < 300 ms, 10-page PDF < 5 s.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,11 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from benchmarks._compose_models import save_pair
 from lookbook.compose import GARMENTS, Session, Studio
 from lookbook.compose.render import TILES
-
-CATEGORIES = ("shirt", "tshirt", "jeans", "trousers", "sports_shoes", "casual_shoes", "wallet", "backpack", "handbag", "watch")
 
 
 def timed(fn, repeats: int, warmup: int = 3) -> list[float]:
@@ -58,53 +55,55 @@ def report(name: str, seconds: float, baseline: float, target: float | None = No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=40)
+    parser.add_argument("--generator", default=None, help="default: checkpoints/generator.keras")
+    parser.add_argument("--classifier", default=None, help="default: checkpoints/classifier.keras")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench_compose_"))
-    studios = {}
-    for kind, conditional in (("conditional", True), ("unconditional", False)):
-        g, c = save_pair(folder / kind, CATEGORIES, conditional=conditional, size="cs230")
-        studios[kind] = Studio.open(g, c)
-    cond = studios["conditional"]
-    z = np.random.default_rng(0).standard_normal((1, cond.noise_dim)).astype(np.float32)
-    label = np.zeros(1, np.int32)
+    studio = Studio.open(args.generator, args.classifier)
+    kind = "conditional" if studio.conditional else "unconditional"
+
+    def latents(n: int) -> tuple[np.ndarray, list[str] | None]:
+        """`n` latents and the categories asked for (the generator's first, when conditional)."""
+        z = np.random.default_rng(n).standard_normal((n, studio.noise_dim)).astype(np.float32)
+        return z, ([studio.generator.categories[0]] * n if studio.conditional else None)
+
+    def bare(z: np.ndarray) -> np.ndarray:
+        """The bare Keras generator's eager forward pass (label 0 when conditional)."""
+        inputs = [z, np.zeros(len(z), np.int32)] if studio.conditional else z
+        return np.asarray(studio.generator.model(inputs, training=False))
 
     # baselines: the bare generator forward pass, eager Keras vs the studio's compiled tf.function
-    print(f"cpu cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, repeats: {args.repeats}")
-    baseline = statistics.median(timed(lambda: np.asarray(cond.generator.model([z, label], training=False)), args.repeats))
+    print(f"cpu cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, repeats: {args.repeats}, {kind} generator")
+    z1, asked1 = latents(1)
+    baseline = statistics.median(timed(lambda: bare(z1), args.repeats))
     report("baseline: bare generator forward, eager (median)", baseline, baseline)
-    compiled = timed(lambda: cond.generate(z, ["shirt"]), args.repeats)
-    report("generator forward via tf.function + uint8 (median)", statistics.median(compiled), baseline)
-    z64 = np.random.default_rng(1).standard_normal((64, cond.noise_dim)).astype(np.float32)
-    labels64 = np.zeros(64, np.int32)
     report(
-        "  batch of 64, eager (median)",
-        statistics.median(timed(lambda: cond.generator.model([z64, labels64], training=False), 5)),
+        "generator forward via tf.function + uint8 (median)",
+        statistics.median(timed(lambda: studio.generate(z1, asked1), args.repeats)),
         baseline,
     )
-    report(
-        "  batch of 64, tf.function (median)", statistics.median(timed(lambda: cond.generate(z64, ["shirt"] * 64), 5)), baseline
-    )
+    z64, asked64 = latents(64)
+    report("  batch of 64, eager (median)", statistics.median(timed(lambda: bare(z64), 5)), baseline)
+    report("  batch of 64, tf.function (median)", statistics.median(timed(lambda: studio.generate(z64, asked64), 5)), baseline)
 
-    for kind, studio in studios.items():
-        session = Session.new(studio, template="cs230", seed=1)
+    session = Session.new(studio, template="cs230", seed=1)
 
-        def reroll(session=session):
-            session.reroll(0, 1)  # generate + classify (a fresh seed: never cached)
-            session.harmony(0)  # palettes + score
-            session.render(0)  # the whole A4 page at 150 dpi
+    def reroll() -> None:
+        session.reroll(0, 1)  # generate + classify (a fresh seed: never cached)
+        session.harmony(0)  # palettes + score
+        session.render(0)  # the whole A4 page at 150 dpi
 
-        times = timed(reroll, args.repeats)
-        report(f"reroll one slot + harmony + page render, {kind} (p50)", statistics.median(times), baseline)
-        report(f"reroll one slot + harmony + page render, {kind} (p95)", p95(times), baseline, 0.100)
+    times = timed(reroll, args.repeats)
+    report(f"reroll one slot + harmony + page render, {kind} (p50)", statistics.median(times), baseline)
+    report(f"reroll one slot + harmony + page render, {kind} (p95)", p95(times), baseline, 0.100)
 
-        def compose(session=session):
-            session.add_page("cs230")  # four fresh slots
-            session.render(len(session.pages) - 1)
+    def compose() -> None:
+        session.add_page("cs230")  # four fresh slots
+        session.render(len(session.pages) - 1)
 
-        times = timed(compose, max(5, args.repeats // 4))
-        report(f"compose a 4-slot page + render, {kind} (p95)", p95(times), baseline, 0.300)
+    times = timed(compose, max(5, args.repeats // 4))
+    report(f"compose a 4-slot page + render, {kind} (p95)", p95(times), baseline, 0.300)
 
-    book = Session.new(cond, template="cs230", pages=10, seed=2, title="Benchmark")
+    book = Session.new(studio, template="cs230", pages=10, seed=2, title="Benchmark")
     book.pdf()  # warm fonts and code paths
     GARMENTS.clear()
     TILES.clear()

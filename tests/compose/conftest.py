@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks._compose_models import TINY_CATEGORIES, save_pair
+from tests.compose.models import TINY_CATEGORIES, save_pair
 
 
 @pytest.fixture(scope="session")

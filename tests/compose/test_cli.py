@@ -59,8 +59,8 @@ def test_compose_pdf_then_regenerate_from_the_manifest(cond_paths, tmp_path):
 
 @pytest.mark.slow
 def test_incompatible_checkpoints_exit_2_with_one_line(cond_paths, tmp_path):
-    from benchmarks._compose_models import build_classifier
     from lookbook.models.artifacts import save_model
+    from tests.compose.models import build_classifier
 
     shirts = save_model(build_classifier(("shirt",), image_size_px=32), tmp_path / "c.keras", {"categories": ["shirt"]})
     result = run_cli("--generator", str(cond_paths[0]), "--classifier", str(shirts), "--out", str(tmp_path / "x.pdf"))
@@ -71,8 +71,8 @@ def test_incompatible_checkpoints_exit_2_with_one_line(cond_paths, tmp_path):
 
 @pytest.mark.slow
 def test_a_generator_of_another_size_is_resized_for_the_classifier(cond_paths, tmp_path):
-    from benchmarks._compose_models import TINY_CATEGORIES, build_classifier
     from lookbook.models.artifacts import save_model
+    from tests.compose.models import TINY_CATEGORIES, build_classifier
 
     meta = {"categories": list(TINY_CATEGORIES)}
     big = save_model(build_classifier(TINY_CATEGORIES, image_size_px=64), tmp_path / "c64.keras", meta)

@@ -108,8 +108,8 @@ def test_variation_specs_chain_and_strength():
 
 
 def test_incompatible_models_are_one_line_errors(cond_paths, tmp_path):
-    from benchmarks._compose_models import build_classifier
     from lookbook.models.artifacts import save_model
+    from tests.compose.models import build_classifier
 
     big = save_model(
         build_classifier(("shirt", "jeans"), image_size_px=64), tmp_path / "c.keras", {"categories": ["shirt", "jeans"]}

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from benchmarks._compose_models import TINY_CATEGORIES
 from lookbook.cli import main
+from tests.compose.models import TINY_CATEGORIES
 
 
 def test_conditional_sheet_has_one_row_per_category_with_the_same_seeds(cond_paths, tmp_path, capsys):

@@ -17,13 +17,13 @@ from PIL import Image
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from benchmarks._compose_models import TINY_CATEGORIES, build_classifier, save_pair
 from lookbook import paths
 from lookbook.compose import Session, Studio
 from lookbook.compose.templates import get_template
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, save_model
 from lookbook.ui import lookbook_session
+from tests.compose.models import TINY_CATEGORIES, build_classifier, save_pair
 
 APP = str(paths.REPO_ROOT / "app.py")
 PAGE = "pages/lookbook.py"

@@ -1,35 +1,29 @@
-"""Small Keras models following lookbook.models.artifacts conventions, for the composer's tests and benchmark.
+"""Tiny Keras models following lookbook.models.artifacts conventions, for the composer's tests.
 
-Tests use `tiny` models (32 px, a few thousand weights) whose behaviour is readable: the classifier labels an
-image by its mean colour (hand-set weights), and the conditional generator tints each category differently, so
-assertions can check what a slot was filled with. The benchmark uses `cs230`-shaped models (64 px DCGAN
-generator: noise 90 -> Dense 4x4x512 -> Conv2DTranspose 256, 128, 64 -> 3, with BatchNorm; a small CNN classifier).
+32 px, a few thousand weights, and readable behaviour: the classifier labels an image by its mean colour (hand-set
+weights), and the conditional generator tints each category differently, so assertions can check what a slot was
+filled with.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-Size = Literal["tiny", "cs230"]
 TINY_CATEGORIES = ("shirt", "jeans", "sports_shoes", "wallet", "tshirt", "casual_shoes", "backpack")
 
 
-def build_generator(categories: tuple[str, ...] | None, size: Size = "tiny", noise_dim: int | None = None, seed: int = 0):
+def build_generator(categories: tuple[str, ...] | None, noise_dim: int = 16, seed: int = 0):
     """A DCGAN-style generator; conditional (second input: int32 label) when `categories` is given."""
     import keras
 
     keras.utils.set_random_seed(seed)
     layers = keras.layers
-    if size == "cs230":
-        noise_dim, base, widths, kernel = noise_dim or 90, 512, (256, 128, 64), 5
-    else:
-        noise_dim, base, widths, kernel = noise_dim or 16, 16, (16, 8), 3
+    base, widths, kernel = 16, (16, 8), 3
     noise = keras.Input((noise_dim,), name="noise")
     inputs = [noise]
     x = noise
@@ -64,7 +58,7 @@ def build_generator(categories: tuple[str, ...] | None, size: Size = "tiny", noi
     return model
 
 
-def build_classifier(categories: tuple[str, ...], size: Size = "tiny", image_size_px: int = 32, seed: int = 0):
+def build_classifier(categories: tuple[str, ...], image_size_px: int = 32, seed: int = 0):
     """A classifier with a "features" penultimate layer; the tiny one labels images by mean colour."""
     import keras
 
@@ -73,31 +67,21 @@ def build_classifier(categories: tuple[str, ...], size: Size = "tiny", image_siz
     image = keras.Input((image_size_px, image_size_px, 3), name="image")
     mean_colour = layers.GlobalAveragePooling2D()(image)  # in [-1, 1]
     by_colour = layers.Dense(len(categories), name="colour_logits")  # hand-set: hue sector -> category
-    if size == "cs230":
-        x = image
-        for width in (32, 64, 128):
-            x = layers.Conv2D(width, 3, strides=2, padding="same", activation="relu")(x)
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(128, activation="relu", name="features")(x)
-        logits = layers.Add()([layers.Dense(len(categories))(x), by_colour(mean_colour)])
-    else:
-        x = layers.Dense(3, name="features", kernel_initializer="identity", bias_initializer="zeros")(mean_colour)
-        logits = by_colour(x)
+    x = layers.Dense(3, name="features", kernel_initializer="identity", bias_initializer="zeros")(mean_colour)
+    logits = by_colour(x)
     model = keras.Model(image, layers.Activation("softmax")(logits), name="classifier")
     by_colour.set_weights([_prototypes(len(categories)).T * 12.0, np.zeros(len(categories), np.float32)])
     return model
 
 
-def save_pair(
-    folder: Path, categories: tuple[str, ...] = TINY_CATEGORIES, conditional: bool = True, size: Size = "tiny"
-) -> tuple[Path, Path]:
+def save_pair(folder: Path, categories: tuple[str, ...] = TINY_CATEGORIES, conditional: bool = True) -> tuple[Path, Path]:
     """Save a generator and a classifier (with sidecars) into `folder`; returns their paths."""
     from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, save_model
 
     folder = Path(folder)
-    gen = build_generator(tuple(categories) if conditional else None, size=size)
+    gen = build_generator(tuple(categories) if conditional else None)
     image_size_px = int(gen.output_shape[1])
-    clf = build_classifier(tuple(categories), size=size, image_size_px=image_size_px)
+    clf = build_classifier(tuple(categories), image_size_px=image_size_px)
     noise_dim = int(gen.inputs[0].shape[-1])
     g_path = save_model(
         gen,
@@ -107,13 +91,13 @@ def save_pair(
             "image_size_px": image_size_px,
             "noise_dim": noise_dim,
             "categories": list(categories) if conditional else None,
-            "config": {"size": size},
+            "config": {"size": "tiny"},
         },
     )
     c_path = save_model(
         clf,
         folder / CLASSIFIER_FILE,
-        {"kind": "classifier", "image_size_px": image_size_px, "categories": list(categories), "config": {"size": size}},
+        {"kind": "classifier", "image_size_px": image_size_px, "categories": list(categories), "config": {"size": "tiny"}},
     )
     return g_path, c_path
 

@@ -1,4 +1,4 @@
-"""Fake but realistic records and prepared datasets of any size, for stats tests, UI tests and the explorer benchmark."""
+"""Fake but realistic records and prepared datasets of any size, for stats and UI tests."""
 
 from __future__ import annotations
 

@@ -113,10 +113,16 @@ class Lookbook:
     revision: int = 0  # incremented each time the lookbook is saved
     pages_made: int = 0  # pages ever added
     checkpoints: dict = field(default_factory=dict)  # what the last save recorded (path, hash per model)
+    cover_subtitle: str = ""  # printed on the cover page under the title (season, client, collection)
+    cover_date: str = ""  # the cover's date line, as typed; "" lets the page offer today's date
+
+    def peek_seed(self) -> int:
+        """The seed the next draw will give (the next reroll's, whichever slot it is), without drawing it."""
+        return derive_seed(self.seed, self.draws, bound=SEED_BOUND)
 
     def next_seed(self) -> int:
         """Draw the next seed from the lookbook's stream."""
-        seed = derive_seed(self.seed, self.draws, bound=SEED_BOUND)
+        seed = self.peek_seed()
         self.draws += 1
         return seed
 

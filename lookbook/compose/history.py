@@ -62,6 +62,16 @@ class History:
     def redo_label(self) -> str | None:
         return self._redo[-1].label if self._redo else None
 
+    def stacks(self) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
+        """The undo and redo steps, oldest first. A recorded lookbook is never edited while it is stacked, so the
+        steps may be read on another thread (e.g. to write a draft)."""
+        return tuple(self._undo), tuple(self._redo)
+
+    def restore(self, undo: list[Step], redo: list[Step]) -> None:
+        """Take up stacks read back from a draft (bounded as recorded ones are)."""
+        self._undo, self._redo = list(undo)[-self.max_steps :], list(redo)[-self.max_steps :]
+        self.version += 1
+
     def clear(self) -> None:
         self._undo.clear()
         self._redo.clear()

@@ -36,15 +36,24 @@ def to_manifest(lookbook: Lookbook, studio: Studio, fill: FillConfig) -> dict[st
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "lookbook_version": __version__,
-        "created": lookbook.created,
         "saved": now_iso(),
+        **book_to_dict(lookbook),
+        "checkpoints": studio.describe(),
+        "fill": fill.to_dict(),
+    }
+
+
+def book_to_dict(lookbook: Lookbook) -> dict[str, Any]:
+    """The lookbook's own fields as a manifest records them (book_from_dict reads them back)."""
+    return {
+        "created": lookbook.created,
         "revision": lookbook.revision,
         "title": lookbook.title,
         "seed": lookbook.seed,
         "draws": lookbook.draws,
         "pages_made": lookbook.pages_made,
-        "checkpoints": studio.describe(),
-        "fill": fill.to_dict(),
+        "checkpoints": lookbook.checkpoints,
+        "cover": {"subtitle": lookbook.cover_subtitle, "date": lookbook.cover_date},
         "pages": [
             {
                 "title": p.title,
@@ -82,6 +91,9 @@ def write_manifest(path: str | os.PathLike, manifest: dict[str, Any]) -> Path:
     """Write a manifest atomically; one this app could not read back is refused instead."""
     pages = manifest.get("pages") or []
     check_limits(len(pages), manifest.get("title"))
+    cover = manifest.get("cover") or {}
+    for name in ("subtitle", "date"):
+        check_limits(title=cover.get(name), where=f"lookbook cover {name}")
     for i, page in enumerate(pages):
         check_limits(title=page.get("title"), notes=page.get("notes"), where=f"lookbook page {i + 1}")
     atomic.write_json(path, manifest)
@@ -121,19 +133,31 @@ def from_manifest(data: dict[str, Any]) -> tuple[Lookbook, FillConfig]:
         fill = FillConfig.from_dict(fill_dict)
     except LookbookError as exc:
         raise LookbookError(f"manifest fill settings: {exc}") from None
-    _get(data, "checkpoints", dict, "manifest")
-    check_limits(len(_get(data, "pages", list, "manifest")), _get(data, "title", str, "manifest"), where="manifest")
+    return book_from_dict(data), fill
+
+
+def book_from_dict(data: Any, where: str = "manifest") -> Lookbook:
+    """The lookbook of book_to_dict's fields (a manifest, or a state in a draft's undo history), type-checked."""
+    _get(data, "checkpoints", dict, where)
+    check_limits(len(_get(data, "pages", list, where)), _get(data, "title", str, where), where=where)
+    cover = _get(data, "cover", dict, where, optional=True) or {}
+    subtitle = _get(cover, "subtitle", str, f"{where} cover", optional=True) or ""
+    date = _get(cover, "date", str, f"{where} cover", optional=True) or ""
+    for name, text in (("subtitle", subtitle), ("date", date)):
+        check_limits(title=text, where=f"{where} cover {name}")
     book = Lookbook(
-        title=_get(data, "title", str, "manifest"),
-        seed=_seed(data, "seed", "manifest"),
-        draws=_count(data, "draws", "manifest"),
-        pages=[_page(p, i) for i, p in enumerate(_get(data, "pages", list, "manifest"))],
-        created=_get(data, "created", str, "manifest"),
-        revision=_count(data, "revision", "manifest"),
+        title=_get(data, "title", str, where),
+        seed=_seed(data, "seed", where),
+        draws=_count(data, "draws", where),
+        pages=[_page(p, i) for i, p in enumerate(_get(data, "pages", list, where))],
+        created=_get(data, "created", str, where),
+        revision=_count(data, "revision", where),
         checkpoints=data["checkpoints"],
+        cover_subtitle=subtitle,
+        cover_date=date,
     )
-    book.pages_made = max(_count(data, "pages_made", "manifest", optional=True), len(book.pages))
-    return book, fill
+    book.pages_made = max(_count(data, "pages_made", where, optional=True), len(book.pages))
+    return book
 
 
 def check_checkpoints(recorded: dict[str, Any], studio: Studio) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,8 @@ ACCENT = (150, 112, 66)
 WARNING = (176, 72, 46)
 
 MARGIN, GUTTER, CAPTION = 84, 24, 132  # page margin, space between cards, caption block under each garment
-TILES = LRUCache(maxsize=256)  # upscaled garments by (image digest, size, sharpening, method)
+TILES = LRUCache(maxsize=512)  # upscaled garments (images; JPEG bytes for screens) by (kind, digest, size, sharpening, method)
+SCREEN_JPEG_QUALITY = 90  # tiles on screen: a third of the bytes of quality 100 (Streamlit's own), no visible loss
 Upscaling = Literal["learned", "lanczos"]
 
 
@@ -125,14 +127,32 @@ def upscaling_note(learned: Any, sharpen_percent: int) -> str:
 
 def _tile(image: np.ndarray, size_px: int, sharpen_percent: int, learned: Any = None) -> Image.Image:
     """An upscaled garment, cached: after a reroll only the changed slot is resampled."""
-    method = str(learned.path) if learned is not None else "lanczos"
-    digest = hashlib.blake2b(np.ascontiguousarray(image).tobytes(), digest_size=16).digest()
-    key = (digest, image.shape, size_px, sharpen_percent, method)
+    key = _tile_key("image", image, size_px, sharpen_percent, learned)
     tile = TILES.get(key)
     if tile is None:
         tile = upscale(image, size_px, sharpen_percent, learned)
         TILES.put(key, tile)
     return tile
+
+
+def _tile_key(kind: str, image: np.ndarray, size_px: int, sharpen_percent: int, learned: Any) -> tuple:
+    method = str(learned.path) if learned is not None else "lanczos"
+    digest = hashlib.blake2b(np.ascontiguousarray(image).tobytes(), digest_size=16).digest()
+    return (kind, digest, image.shape, size_px, sharpen_percent, method)
+
+
+def screen_tile(image: np.ndarray, size_px: int, config: RenderConfig) -> bytes:
+    """A garment enlarged the way `config` prints it, as JPEG bytes for a browser (encoded once per garment: a page
+    redrawn after a reroll sends the unchanged tiles as they were)."""
+    learned = learned_upscaler(config)
+    key = _tile_key("jpeg", image, size_px, config.sharpen_percent, learned)
+    data = TILES.get(key)
+    if data is None:
+        out = io.BytesIO()
+        _tile(image, size_px, config.sharpen_percent, learned).save(out, format="JPEG", quality=SCREEN_JPEG_QUALITY)
+        data = out.getvalue()
+        TILES.put(key, data)
+    return data
 
 
 def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Image:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from lookbook.compose import manifest as manifest_io
 from lookbook.compose.book import LatentSpec, Lookbook, Page, auto_title
 from lookbook.compose.harmony import Harmony, score_outfit, short_name
 from lookbook.compose.history import History
-from lookbook.compose.outfit import FillConfig, Garment, fill_slots, slot_variations
+from lookbook.compose.outfit import FillConfig, Garment, fill_slots, search_garment, slot_variations
 from lookbook.compose.render import Cover, PageView, RenderConfig, SlotView, render_cover, render_page
 from lookbook.compose.studio import Studio
 from lookbook.compose.templates import get_template, templates
@@ -196,6 +196,16 @@ class Session:
     def set_notes(self, page: int, notes: str) -> None:
         self.lookbook.page(page).notes = str(notes)
 
+    @_undoable(lambda s, *a: "cover")
+    def set_cover(self, subtitle: str, date: str) -> None:
+        """The cover page's subtitle and date line, as typed (its title is the lookbook's)."""
+        self.lookbook.cover_subtitle, self.lookbook.cover_date = str(subtitle), str(date)
+
+    def cover_page(self, default_date: str = "") -> Cover:
+        """The cover as the lookbook records it (`default_date` when it records no date)."""
+        book = self.lookbook
+        return Cover(book.title, book.cover_subtitle, book.cover_date or default_date)
+
     @_undoable(lambda s, *a: "lookbook title")
     def set_lookbook_title(self, title: str) -> None:
         """The title printed at the top of every page."""
@@ -225,6 +235,26 @@ class Session:
         """A new seed for one slot (from the lookbook's seed stream); only that slot changes."""
         self.lookbook.reroll(page, slot)
         return self.garment(page, slot)
+
+    def next_reroll(self, page: int, slot: int, then: Callable[[Garment], Any] | None = None) -> tuple[Hashable, Callable]:
+        """What `reroll(page, slot)` would show next, as (key, job): the job draws it into the garment cache (then hands
+        it to `then`, e.g. to make its tile), so the reroll, run later on the same lookbook, finds it ready. The job
+        reads nothing of the lookbook, which may change meanwhile."""
+        target = self.lookbook.page(page).slot(slot)
+        seed, accepted = self.lookbook.peek_seed(), target.accepted
+        asked = self.studio.ask_category(target.category, target.default, target.allowed)
+        studio, config = self.studio, self.fill_config
+
+        def job() -> Any:
+            garment = search_garment(studio, seed, accepted, config, asked)
+            return then(garment) if then else garment
+
+        return ("reroll", studio.key, seed, accepted, asked), job
+
+    def upcoming_rerolls(self, page: int, first: int = 0, then: Callable[[Garment], Any] | None = None) -> list:
+        """`next_reroll` of every slot of `page`, slot `first` first (the others follow in order, wrapping round)."""
+        n = len(self.lookbook.page(page).slots)
+        return [self.next_reroll(page, (first + k) % n, then) for k in range(n)]
 
     @_undoable(lambda s, *a: "reroll unlocked")
     def reroll_all(self, page: int) -> list[int]:

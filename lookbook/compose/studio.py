@@ -185,6 +185,11 @@ class Studio:
         """Classifier probabilities (n, n_categories), for images of the generator's size."""
         return self._fast_classifier.probabilities(self._to_classifier_size(images_uint8))
 
+    def warm_up(self) -> None:
+        """Trace the forward passes now (one garment, generated and labelled) rather than on a designer's first click."""
+        z = np.zeros((1, self.noise_dim), np.float32)
+        self.probabilities(self.generate(z, self.generator.categories[:1] if self.conditional else None))
+
     def _to_classifier_size(self, images_uint8: np.ndarray) -> np.ndarray:
         size = self.classifier.image_size_px
         if images_uint8.shape[1:3] == (size, size):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -17,8 +18,9 @@ from PIL import Image
 from lookbook import paths
 from lookbook.compose import Cover, RenderConfig, Session
 from lookbook.compose.harmony import Harmony
+from lookbook.compose.manifest import MAX_NOTES_CHARS, MAX_TITLE_CHARS
 from lookbook.compose.outfit import Garment
-from lookbook.compose.render import learned_upscaler, upscale, upscaling_note
+from lookbook.compose.render import learned_upscaler, screen_tile, upscaling_note
 from lookbook.compose.templates import get_template
 from lookbook.data.taxonomy import display_name
 from lookbook.errors import LookbookError
@@ -89,7 +91,7 @@ def _compose_form() -> None:
         st.session_state["lookbook.template"] = names[0]
     st.selectbox("Outfit template", names, format_func=_template_label, key="lookbook.template")
     c1, c2, c3 = st.columns([3, 1, 1])
-    title = c1.text_input("Title", value="Untitled lookbook", key="lookbook.new_title", max_chars=80)
+    title = c1.text_input("Title", value="Untitled lookbook", key="lookbook.new_title", max_chars=MAX_TITLE_CHARS)
     pages = c2.number_input("Pages", min_value=1, max_value=ls.MAX_PAGES, value=3, key="lookbook.new_pages")
     seed = c3.number_input(
         "Seed", min_value=0, max_value=999_999, value=0, key="lookbook.new_seed", help="Same seed, same lookbook"
@@ -315,6 +317,8 @@ def workspace() -> None:
     st.divider()
     export_section(session, page)
     models_notice(session)
+    if page is not None:
+        ls.draw_ahead(session, page, then=_ready_to_show(session.render_config))
 
 
 def editor(session: Session) -> int | None:
@@ -350,6 +354,7 @@ def _toolbar(session: Session) -> None:
         args=("lookbook.book_title",),
         label_visibility="collapsed",
         placeholder="Lookbook title",
+        max_chars=MAX_TITLE_CHARS,
         help="Printed atop every page",
     )
     with actions.container(horizontal=True, vertical_alignment="center"):
@@ -410,6 +415,7 @@ def _page_controls(session: Session, page: int) -> None:
         on_change=ls.set_page_title,
         args=(page, "lookbook.page_title"),
         placeholder=session.lookbook.page_title(page),
+        max_chars=MAX_TITLE_CHARS,
         help="Empty: the title follows the page's position",
     )
     names = session.templates()
@@ -477,7 +483,7 @@ def _slots(session: Session, page: int, garments: list[Garment]) -> None:
                 if slot.locked
                 else "Lock: keep this garment when rerolling",
             )
-            st.image(tile(g.image, method=session.render_config.upscaler), width="stretch")
+            st.image(tile(g.image, session.render_config), width="stretch")
             with st.container(horizontal=True, gap="small"):
                 st.button(
                     "Reroll",
@@ -555,7 +561,7 @@ def _variations(session: Session, page: int) -> None:
         garments = ls.variations(session, page, slot, row, how_different)
         for k, (column, g) in enumerate(zip(st.columns(len(garments)), garments)):
             with column:
-                st.image(tile(g.image, method=session.render_config.upscaler), width="stretch")
+                st.image(tile(g.image, session.render_config), width="stretch")
                 st.caption(f"**{display_name(g.label)}** · {g.confidence:.0%}")
                 st.button(
                     "Use",
@@ -579,6 +585,7 @@ def _harmony_and_notes(session: Session, page: int, harmony: Harmony) -> None:
         key="lookbook.page_notes",
         height=150,
         placeholder="Styling notes, printed under the outfit",
+        max_chars=MAX_NOTES_CHARS,
         on_change=ls.set_notes,
         args=(page, "lookbook.page_notes"),
     )
@@ -623,11 +630,14 @@ def _cover_form(session: Session) -> Cover | None:
         "Cover page", key="lookbook.cover", help="A first page with the title, a subtitle and a date (PDF and ZIP)"
     ):
         return None
-    subtitle = st.text_input("Cover subtitle", key="lookbook.cover_subtitle", placeholder="e.g. Spring 2027 · for Maison Ardent")
-    if "lookbook.cover_date" not in st.session_state:
-        st.session_state["lookbook.cover_date"] = dt.date.today().strftime("%-d %B %Y")
-    date = st.text_input("Cover date", key="lookbook.cover_date")
-    return Cover(session.lookbook.title, subtitle, date)
+    today = dt.date.today().strftime("%-d %B %Y")
+    cover = session.cover_page(default_date=today)
+    keys = ("lookbook.cover_subtitle", "lookbook.cover_date")
+    _bind(keys[0], cover.subtitle)
+    _bind(keys[1], cover.date)
+    for key, label, placeholder in zip(keys, ("Cover subtitle", "Cover date"), ("e.g. Spring 2027 · for Maison Ardent", today)):
+        st.text_input(label, key=key, placeholder=placeholder, max_chars=MAX_TITLE_CHARS, on_change=ls.set_cover, args=keys)
+    return cover
 
 
 @st.dialog("Page as exported", width="large")
@@ -707,7 +717,9 @@ def _save_form(session: Session) -> None:
     if st.session_state.get(ls.SAVE_NAME) in (None, "", st.session_state.get(SAVE_OFFERED)):
         st.session_state[ls.SAVE_NAME] = offered
     st.session_state[SAVE_OFFERED] = offered
-    name = c1.text_input("File name", key=ls.SAVE_NAME, help="Saved as <workspace>/lookbooks/<name>.json")
+    name = c1.text_input(
+        "File name", key=ls.SAVE_NAME, max_chars=MAX_TITLE_CHARS, help="Saved as <workspace>/lookbooks/<name>.json"
+    )
     if c2.button("Save", icon=":material/save:", key="lookbook.save", width="stretch"):
         try:
             path = ls.save_to_workspace(session, name)
@@ -721,10 +733,19 @@ def _save_form(session: Session) -> None:
 
 
 # helpers ------------------------------------------------------------------------------------------------
-@st.cache_resource(max_entries=512, show_spinner=False)
-def tile(image: np.ndarray, size_px: int = TILE_PX, method: str = "learned") -> Image.Image:
-    """A garment enlarged for the screen the way pages are printed (shared read-only across users)."""
-    return upscale(image, size_px, learned=learned_upscaler(RenderConfig(upscaler=method)))
+def tile(image: np.ndarray, config: RenderConfig) -> bytes:
+    """A garment enlarged for the screen the way pages are printed, as JPEG bytes (cached, shared across users)."""
+    return screen_tile(image, TILE_PX, config)
+
+
+def _ready_to_show(config: RenderConfig) -> Callable[[Garment], None]:
+    """What a garment drawn ahead needs before a click shows it: its tile and its palette (for the harmony score)."""
+
+    def prepare(garment: Garment) -> None:
+        tile(garment.image, config)
+        garment.palette  # noqa: B018 (a cached property: computed here, off the click)
+
+    return prepare
 
 
 def _upscaler_switch(session: Session) -> None:

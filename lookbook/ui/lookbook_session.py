@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import gc
 import json
 import re
 import unicodedata
@@ -16,8 +17,11 @@ from typing import Any
 import streamlit as st
 
 from lookbook import paths
-from lookbook.compose import Cover, Session, Studio, drafts
+from lookbook.compose import Cover, RenderConfig, Session, Studio, drafts
 from lookbook.compose import manifest as manifest_io
+from lookbook.compose.background import PREFETCH
+from lookbook.compose.outfit import Garment
+from lookbook.compose.render import learned_upscaler
 from lookbook.compose.templates import get_template, templates
 from lookbook.data.taxonomy import display_name
 from lookbook.errors import LookbookError
@@ -43,7 +47,15 @@ FIRST_LOOKBOOK_TEMPLATES = ("date night", "casual", "kurta set", "day out", "off
 @st.cache_resource(max_entries=4, show_spinner="Preparing the models…")
 def _studio(generator: str, generator_mtime_ns: int, classifier: str, classifier_mtime_ns: int) -> Studio:
     # one Studio per model pair and file version, shared by every user: building one traces its forward passes
-    return Studio.from_handles(cache.generator(generator), cache.classifier(classifier))
+    built = Studio.from_handles(cache.generator(generator), cache.classifier(classifier))
+    built.warm_up()  # traced now, and the upscaler loaded, so their objects are frozen below with the models'
+    learned_upscaler(RenderConfig())
+    # Streamlit collects garbage after every run (twice: its own pass and Keras' clear_session); over the objects
+    # TensorFlow and the models keep alive for good that costs ~0.3 s a pass with the GIL held, on every click.
+    # Freezing them (after collecting what is garbage already) leaves the passes only the objects of the runs.
+    gc.collect()
+    gc.freeze()
+    return built
 
 
 def studio(generator: str | Path, classifier: str | Path) -> Studio:
@@ -122,9 +134,9 @@ def page_index(session: Session) -> int:
 
 
 def start(session: Session, page: int = 0, saved_as: str = "") -> None:
-    """Make `session` this user's lookbook (after compose or open), as a new draft."""
+    """Make `session` this user's lookbook (after compose or open), as a new draft (written before this returns)."""
     _install(session, page, drafts.new_id(), saved_as)
-    autosave(session)
+    autosave(session, now=True)
 
 
 def restore(draft_id: str) -> bool:
@@ -138,9 +150,12 @@ def restore(draft_id: str) -> bool:
     except LookbookError as exc:
         state.flash("error", f"The lookbook at this link cannot be opened: {exc}")
         return False
-    if draft.unsaved:
-        restored.saved_version = -1  # the history starts again, but the changes are still not in the workspace
+    restored.history.restore(draft.undo, draft.redo)
+    # unsaved: the changes are still not in the workspace, whatever undo does next
+    restored.saved_version = -1 if draft.unsaved else restored.history.version
     _install(restored, draft.page, draft_id, draft.saved_as)
+    if draft.history_lost:
+        state.flash("warning", "The lookbook is as you left it, but its undo history could not be read back.")
     return True
 
 
@@ -162,13 +177,22 @@ def drafts_dir() -> Path:
     return lookbooks_dir() / DRAFTS_DIR
 
 
-def autosave(session: Session) -> None:
-    """Write the open lookbook's draft; a failure (e.g. a read-only workspace) is a warning on the next run."""
+def autosave(session: Session, now: bool = False) -> None:
+    """Have the open lookbook's draft written, with its undo history: by the background writer shortly after this run
+    (after the edit is shown), or before returning when `now`. A failure (e.g. a read-only workspace) is a warning on
+    the next run."""
     draft = drafts.DraftState(page_index(session), session.unsaved, st.session_state.get(state.LOOKBOOK_SAVED_AS) or "")
     try:
-        drafts.write_draft(drafts_dir(), st.session_state[state.LOOKBOOK_DRAFT], session, draft)
+        path = drafts.draft_path(drafts_dir(), st.session_state[state.LOOKBOOK_DRAFT])
+        failed = drafts.pop_error(path)  # the previous write's, reported now
+        drafts.write_later(path, drafts.draft_data(session, draft))
+        if now:
+            drafts.flush(path)
+            failed = drafts.pop_error(path)
     except (OSError, LookbookError) as exc:
-        state.flash("warning", f"Autosave failed ({exc}); save the lookbook to keep your changes.")
+        failed = str(exc)
+    if failed:
+        state.flash("warning", f"Autosave failed ({failed}); save the lookbook to keep your changes.")
 
 
 def draft_link() -> str:
@@ -284,9 +308,23 @@ def _close_variations(page: int | None = None, slot: int | None = None) -> None:
 
 @_edit
 def reroll_slot(session: Session, page: int, slot: int) -> None:
-    """A new seed for one slot; the others keep their garments."""
+    """A new seed for one slot; the others keep their garments. Usually drawn ahead already (see draw_ahead)."""
+    owner = st.session_state[state.LOOKBOOK_DRAFT]
+    PREFETCH.cancel(owner)  # what is queued was drawn for this state of the lookbook: stale after this reroll
+    PREFETCH.wait(session.next_reroll(page, slot)[0])
     session.reroll(page, slot)
+    st.session_state[state.LOOKBOOK_LAST_REROLL] = slot
     _close_variations(page, slot)
+
+
+def draw_ahead(session: Session, page: int, then: Callable[[Garment], Any] | None = None) -> None:
+    """After the page is drawn: in the background, what the next reroll of each of its slots will show (and `then`
+    of it, e.g. its tile), the slot after the last rerolled one first, so a click on Reroll finds it ready."""
+    if not session.pages:
+        return
+    last = st.session_state.get(state.LOOKBOOK_LAST_REROLL)
+    first = 0 if last is None else last + 1
+    PREFETCH.schedule(st.session_state[state.LOOKBOOK_DRAFT], session.upcoming_rerolls(page, first, then))
 
 
 @_edit
@@ -428,6 +466,12 @@ def set_notes(session: Session, page: int, key: str) -> None:
 
 
 @_edit
+def set_cover(session: Session, subtitle_key: str, date_key: str) -> None:
+    """The cover's subtitle and date typed in widgets `subtitle_key` and `date_key`."""
+    session.set_cover(st.session_state[subtitle_key], st.session_state[date_key])
+
+
+@_edit
 def set_lookbook_title(session: Session, key: str) -> None:
     """The lookbook title typed in widget `key` (printed atop every page)."""
     session.set_lookbook_title(st.session_state[key].strip() or "Untitled lookbook")
@@ -462,7 +506,7 @@ def save_to_workspace(session: Session, name: str) -> Path:
     """Save as `<workspace>/lookbooks/<slug of name>.json` and remember the name (the draft, too, records it)."""
     path = save(session, name)
     st.session_state[state.LOOKBOOK_SAVED_AS] = path.stem
-    autosave(session)
+    autosave(session, now=True)
     return path
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from lookbook import paths
-from lookbook.compose import Session, Studio
+from lookbook.compose import Session, Studio, drafts
+from lookbook.compose.background import PREFETCH
+from lookbook.compose.manifest import MAX_NOTES_CHARS, MAX_TITLE_CHARS
 from lookbook.compose.templates import get_template
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, save_model
@@ -99,6 +102,18 @@ def _tiles(at: AppTest, n: int = N_SLOTS) -> list[str]:
 
 def _pixels(at: AppTest, page: int) -> list[np.ndarray]:
     return [g.image for g in _session(at).garments(page)]
+
+
+def _reload(draft: str) -> AppTest:
+    """The page opened afresh at the address of draft `draft` (a reload, a new tab or an app restart)."""
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    again.query_params[lookbook_session.DRAFT_PARAM] = draft
+    again.run()
+    again.switch_page(PAGE)
+    again.query_params[lookbook_session.DRAFT_PARAM] = draft
+    again.run()
+    assert not again.exception and not _errors(again), _errors(again)
+    return again
 
 
 def _errors(at: AppTest) -> list[str]:
@@ -342,13 +357,7 @@ def test_the_lookbook_is_restored_from_its_link(app_env):
     pixels = _pixels(at, 0)
 
     # a reload, a new tab or an app restart: a new browser session with only the page's address in common
-    again = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    again.query_params[lookbook_session.DRAFT_PARAM] = draft
-    again.run()
-    again.switch_page(PAGE)
-    again.query_params[lookbook_session.DRAFT_PARAM] = draft
-    again.run()
-    assert not again.exception and not _errors(again)
+    again = _reload(draft)
     session = _session(again)
     assert session.lookbook.title == "Keep me" and session.pages[0].notes == "do not lose"
     assert all(np.array_equal(a, b) for a, b in zip(pixels, _pixels(again, 0)))
@@ -357,6 +366,80 @@ def test_the_lookbook_is_restored_from_its_link(app_env):
     # without the link, another designer gets a lookbook of their own
     other = _page()
     assert _session(other) is None or _session(other).lookbook.title != "Keep me"
+
+
+def test_undo_and_redo_survive_a_reload(app_env):
+    at = _page()
+    _compose(at, pages=2, title="Keep my history")
+    composed = copy.deepcopy(_session(at).lookbook)
+    at.button(key="lookbook.reroll.1").click().run()
+    rerolled = copy.deepcopy(_session(at).lookbook)
+    at.text_area(key="lookbook.page_notes").input("first idea").run()
+    at.button(key="lookbook.undo").click().run()  # and one step to redo
+
+    again = _reload(at.session_state["lookbook.draft"])
+    session = _session(again)
+    assert session.pages[0].notes == "" and session.unsaved
+    assert again.button(key="lookbook.undo").proto.help == "Undo reroll Jeans"
+    assert again.button(key="lookbook.redo").proto.help == "Redo notes"
+    again.button(key="lookbook.redo").click().run()
+    assert _session(again).pages[0].notes == "first idea"
+    again.button(key="lookbook.undo").click().run()
+    again.button(key="lookbook.undo").click().run()
+    assert _session(again).lookbook.pages == composed.pages
+    assert again.button(key="lookbook.undo").proto.disabled
+    again.button(key="lookbook.redo").click().run()
+    assert [s.seed for s in _session(again).pages[0].slots] == [s.seed for s in rerolled.pages[0].slots]
+    assert not again.exception and not _errors(again)
+
+
+def test_the_cover_is_kept_with_the_lookbook(app_env, downloads):
+    at = _page()
+    _compose(at, pages=1, title="Covered")
+    at.checkbox(key="lookbook.cover").check().run()
+    at.text_input(key="lookbook.cover_subtitle").input("Spring 2027 · Maison Ardent").run()
+    at.text_input(key="lookbook.cover_date").input("March 2027").run()
+    cover = json.loads(_download(at, downloads, "json"))["cover"]
+    assert cover == {"subtitle": "Spring 2027 · Maison Ardent", "date": "March 2027"}
+
+    again = _reload(at.session_state["lookbook.draft"])
+    again.checkbox(key="lookbook.cover").check().run()
+    assert again.text_input(key="lookbook.cover_subtitle").value == "Spring 2027 · Maison Ardent"
+    assert again.text_input(key="lookbook.cover_date").value == "March 2027"
+    again.button(key="lookbook.undo").click().run()  # the cover is an edit like any other
+    assert again.text_input(key="lookbook.cover_date").value != "March 2027"
+
+
+def test_every_text_input_is_capped_as_the_manifest_caps_it(app_env):
+    at = _page()
+    _compose(at, pages=1)
+    at.checkbox(key="lookbook.cover").check().run()
+    inputs = {w.key: w.proto.max_chars for w in [*at.text_input, *at.text_area]}
+    assert {"lookbook.book_title", "lookbook.page_title", "lookbook.cover_subtitle", "lookbook.page_notes"} <= set(inputs)
+    assert inputs.pop("lookbook.page_notes") == MAX_NOTES_CHARS
+    assert set(inputs.values()) == {MAX_TITLE_CHARS}, inputs
+
+
+def test_a_reroll_is_drawn_ahead_and_autosaved_after_it_is_shown(app_env, monkeypatch):
+    at = _page()
+    _compose(at, pages=1)
+    PREFETCH.flush()
+    generated, written = [], []
+    generate, write = Studio.generate, drafts.manifest_io.write_manifest
+    monkeypatch.setattr(Studio, "generate", lambda *a: (generated.append(threading.current_thread().name), generate(*a))[1])
+    monkeypatch.setattr(
+        drafts.manifest_io, "write_manifest", lambda *a: (written.append(threading.current_thread().name), write(*a))[1]
+    )
+    for slot in (1, 2):
+        at.button(key=f"lookbook.reroll.{slot}").click().run()
+        assert not at.exception and not _errors(at)
+        PREFETCH.flush()
+        drafts.flush()
+    assert generated and set(generated) == {"lookbook-prefetch"}  # the click only swapped in a garment drawn ahead
+    assert written == ["lookbook-draft-writer"] * 2
+    draft = json.loads((app_env / "lookbooks" / "drafts" / f"{at.session_state['lookbook.draft']}.json").read_text())
+    assert [s["seed"] for s in draft["pages"][0]["slots"]] == [s.seed for s in _session(at).pages[0].slots]
+    assert [s["label"] for s in draft["history"]["undo"]] == ["reroll Jeans", "reroll Sports shoes"]
 
 
 def test_opening_another_lookbook_asks_when_there_are_unsaved_changes(app_env):

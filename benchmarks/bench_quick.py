@@ -37,7 +37,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lookbook.train import launcher, scoring  # noqa: E402
+from lookbook.run import reader  # noqa: E402
+from lookbook.train import scoring  # noqa: E402
 
 
 def cli(*args: str) -> None:
@@ -74,7 +75,7 @@ def main() -> int:
     elapsed_min = (time.monotonic() - started) / 60
     real = _real_accuracy(judge, test)
     score = scoring.score_run(gan, judge / "classifier.keras")
-    status = launcher.run_status(gan)
+    status = reader.run_status(gan)
     asked = score["metrics"]["conditional_accuracy"]
     result = {
         "ratio": round(asked / real, 3),

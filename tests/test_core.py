@@ -13,7 +13,7 @@ import pytest
 from lookbook import atomic
 from lookbook.config import Config, check
 from lookbook.errors import LookbookError
-from lookbook.runs import RunDir
+from lookbook.run.folder import RunDir
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +61,7 @@ def test_run_lock_refuses_live_writer_and_clears_stale(tmp_path):
     run = RunDir.at(tmp_path / "run")
     run.acquire_lock()
     child = subprocess.run(
-        [sys.executable, "-c", f"from lookbook.runs import RunDir; RunDir.at({str(run.path)!r}).acquire_lock()"],
+        [sys.executable, "-c", f"from lookbook.run.folder import RunDir; RunDir.at({str(run.path)!r}).acquire_lock()"],
         capture_output=True,
         text=True,
     )

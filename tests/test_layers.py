@@ -62,3 +62,23 @@ def test_imports_point_down():
                 upward.append(f"{path.relative_to(root)}:{line} imports {target} ({own} -> {layer})")
     assert not unplaced, f"modules with no layer (add them to LAYER_ORDER or CORE_MODULES): {sorted(set(unplaced))}"
     assert not upward, "imports pointing up the layers:\n" + "\n".join(upward)
+
+
+def test_run_files_named_only_in_run_package():
+    """No module under lookbook/ outside lookbook/run/ spells a run file's name: they all use lookbook.run.layout."""
+    from lookbook.run import layout
+
+    generic = {layout.SAMPLES_DIR, layout.TB_DIR}  # plain words ("samples" is also a table column)
+    names = {v for k, v in vars(layout).items() if k.endswith(("_FILE", "_DIR", "_LOG")) and isinstance(v, str)} - generic
+    # the same names with another meaning: a prepared dataset's report, a member of every `.keras` zip
+    other_meaning = {("lookbook/data/dataset.py", layout.REPORT_FILE), ("lookbook/models/artifacts.py", layout.CONFIG_FILE)}
+    root = paths.REPO_ROOT
+    found = []
+    for path in sorted((root / "lookbook").rglob("*.py")):
+        where = path.relative_to(root).as_posix()
+        if where.startswith("lookbook/run/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Constant) and node.value in names and (where, node.value) not in other_meaning:
+                found.append(f"{where}:{node.lineno} {node.value!r}")
+    assert not found, "run file names outside lookbook/run/ (import them from lookbook.run.layout):\n" + "\n".join(found)

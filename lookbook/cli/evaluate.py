@@ -78,13 +78,9 @@ def _classifier_report(args: argparse.Namespace, classifier: Any, ds: Any, label
 
 
 def _training_accuracy(classifier_path: Path) -> dict[str, Any] | None:
-    from lookbook.train.classifier_trainer import REPORT_FILE
+    from lookbook.run.reader import classifier_report
 
-    path = classifier_path.parent / REPORT_FILE
-    try:
-        return json.loads(path.read_text()).get("accuracy")
-    except (OSError, json.JSONDecodeError, AttributeError):
-        return None
+    return (classifier_report(classifier_path.parent) or {}).get("accuracy")
 
 
 def report_rows(split: str, classifier_path: Path, ds: Any) -> tuple[np.ndarray | None, str, int]:

@@ -32,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from lookbook.runs import RunDir
+    from lookbook.run.folder import RunDir
+    from lookbook.run.layout import CONFIG_FILE
     from lookbook.train.gan_trainer import config_for_run, train_gan
 
     config, preset = config_for_run(args.run, args.preset, args.overrides, resume=args.resume, devices=args.devices)
@@ -42,6 +43,6 @@ def run(args: argparse.Namespace) -> int:
             raise LookbookError("--data is required (a prepared dataset folder)")
         data = RunDir.at(args.run).read_config().get("data")
         if not data:
-            raise LookbookError(f"{args.run}/config.json does not say which dataset it used; pass --data")
+            raise LookbookError(f"{args.run}/{CONFIG_FILE} does not say which dataset it used; pass --data")
     result = train_gan(config, Path(data), args.run, resume=args.resume, devices=args.devices, preset=preset)
     return 1 if result["state"] == "failed" else 0

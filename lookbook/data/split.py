@@ -18,15 +18,33 @@ def stratified_holdout(categories: np.ndarray, test_share: float, seed: int) -> 
     """Boolean mask of test rows: `test_share` of every category (at least one when it has two or more rows)."""
     if not 0.0 < test_share < 1.0:
         raise LookbookError(f"--test-share must be between 0 and 1, got {test_share}")
-    rng = np.random.default_rng(seed)
     test = np.zeros(len(categories), bool)
-    for cat in sorted(set(categories)):
-        rows = np.flatnonzero(categories == cat)
-        if len(rows) < 2:
-            continue
-        n_test = max(1, round(len(rows) * test_share))
-        test[rng.choice(rows, n_test, replace=False)] = True
+    test[stratified_parts(np.arange(len(categories)), categories, test_share, 0.0, seed)["test"]] = True
     return test
+
+
+def stratified_parts(
+    rows: np.ndarray, labels: np.ndarray, test_share: float, val_share: float, seed: int
+) -> dict[str, np.ndarray]:
+    """`rows` dealt into "test", "validation" and "train" parts by label, `test_share` and `val_share` of each label.
+
+    Each label is shuffled by its own generator, seeded by (seed, its rank among the labels), so adding a label
+    leaves the others' parts alone. Every label keeps at least one training row; with two or more it gives the test
+    part at least one (a share above 0 asks for it), and with three or more left the validation part too.
+    """
+    by_label: dict[str, list[int]] = {}
+    for r in rows:
+        by_label.setdefault(str(labels[r]), []).append(int(r))
+    parts: dict[str, list[np.ndarray]] = {"test": [], "validation": [], "train": []}
+    for i, label in enumerate(sorted(by_label)):
+        members = np.random.default_rng([seed, i]).permutation(np.array(by_label[label]))
+        n = len(members)
+        n_test = min(n - 1, max(1, round(n * test_share))) if test_share > 0 and n >= 2 else 0
+        n_val = min(n - n_test - 1, max(1, round(n * val_share))) if val_share > 0 and n - n_test >= 3 else 0
+        parts["test"].append(members[:n_test])
+        parts["validation"].append(members[n_test : n_test + n_val])
+        parts["train"].append(members[n_test + n_val :])
+    return {name: np.concatenate(chunks) if chunks else np.zeros(0, np.int64) for name, chunks in parts.items()}
 
 
 def write_subset(ds: PreparedDataset, rows: np.ndarray, out: Path, meta: dict) -> PreparedDataset:

@@ -19,9 +19,8 @@ import numpy as np
 
 from lookbook import atomic
 from lookbook.errors import LookbookError
+from lookbook.run.layout import CLASSIFIER_FILE, GENERATOR_FILE
 
-GENERATOR_FILE = "generator.keras"
-CLASSIFIER_FILE = "classifier.keras"
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what every `.keras` zip holds (Keras 3 format)
 
 
@@ -37,6 +36,15 @@ def latents(seeds: list[int], noise_dim: int) -> np.ndarray:
 
 def sidecar_path(model_path: Path) -> Path:
     return model_path.with_suffix(".json")
+
+
+def read_sidecar(model_path: Path) -> dict[str, Any]:
+    """A saved model's sidecar (kind, image size, categories...), {} when it is missing or unreadable."""
+    try:
+        meta = json.loads(sidecar_path(model_path).read_text())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def save_model(model: Any, path: str | Path, meta: dict[str, Any]) -> Path:

@@ -15,8 +15,8 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from lookbook.errors import LookbookError
+from lookbook.run.layout import UPSCALER_FILE
 
-UPSCALER_FILE = "upscaler.keras"
 SCALE = 4  # the network's enlargement; other scales resample its output
 LANCZOS = "lanczos"
 SHARPEN_PERCENT = 60  # the baseline's unsharp mask strength (what pages used before the learned model)

@@ -1,1 +1,1 @@
-"""Training: GAN and classifier trainers, configs, presets, callbacks, checkpoints and devices."""
+"""Training: the GAN, classifier and upscaler trainers, presets, callbacks, devices, launching, scoring and sweeps."""

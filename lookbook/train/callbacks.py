@@ -1,8 +1,9 @@
-"""Keras callbacks for the side effects of a training run: NaN guard, metrics log, stop flag, samples, eval, checkpoints,
-progress. They serve the GAN and, through a `TrainSession` subclass, the upscaler.
+"""Keras callbacks for the side effects of a training run: NaN guard, metrics log, stop requests, samples, eval,
+checkpoints, progress. They serve the GAN and, through a `TrainingState` subclass, the upscaler; the stop watcher
+serves the classifier too.
 
-`fit()` runs one Keras epoch per training session (steps = what is left of the run), so a resume may start mid-epoch;
-the callbacks derive the data epoch from the global step (`TrainSession`), never from Keras's epoch counter.
+`fit()` runs one Keras epoch per process (steps = what is left of the run), so a resume may start mid-epoch; the
+callbacks derive the data epoch from the global step (`TrainingState`), never from Keras's epoch counter.
 """
 
 from __future__ import annotations
@@ -20,17 +21,19 @@ import numpy as np
 
 from lookbook import atomic
 from lookbook.models import artifacts
-from lookbook.runs import RunDir
-from lookbook.train import checkpoint
+from lookbook.run import checkpoint
+from lookbook.run.folder import RunDir
+from lookbook.run.lifecycle import RunLifecycle
 
 LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_acc")  # d_class_acc: AC-GAN runs only
 
 
 @dataclass
-class TrainSession:
-    """What the callbacks of one training session share; the trainer fills it in."""
+class TrainingState:
+    """What the callbacks of one `fit()` share: the model, the run's plan and where training has got to."""
 
     run: RunDir
+    life: RunLifecycle  # the run's lock, stop requests and failure status
     gan: Any  # the model `fit()` trains: lookbook.models.gan.DCGAN, or any model with state_groups() and metric_variables()
     sampler: Any  # a generator model the sampling weights are exported into
     config: Any  # GanConfig
@@ -42,15 +45,13 @@ class TrainSession:
     preview_z: np.ndarray  # fixed latents of the sample grid
     preview_labels: np.ndarray | None
     checkpoint_meta: dict[str, Any] = field(default_factory=dict)  # run facts stored in every checkpoint
-    wall_offset_s: float = 0.0  # training time of earlier sessions of this run
+    wall_offset_s: float = 0.0  # training time of this run's earlier processes (it was resumed)
     chief: bool = True  # only the chief writes files
     progress: Callable[[int, int], None] | None = None
     writer: Any = None  # tf.summary writer (TensorBoard), or None
     status_fields: dict[str, Any] = field(default_factory=dict)  # constant fields of status.json
     pending_metric_state: list[np.ndarray] | None = None  # tracker sums to restore once fit() has reset them
     step: int = 0
-    stop_reason: str | None = None
-    budget_spent: bool = False  # max_minutes reached: the run ends `finished`, not `stopped`
     failure: str | None = None
     last_row: dict[str, Any] = field(default_factory=dict)
     last_checkpoint_step: int = -1
@@ -128,20 +129,38 @@ class TrainSession:
         self.last_checkpoint_step = self.step
         return True
 
+    def end(self, save_model: Callable[[], Any], log: Callable[[str], None], where: str) -> dict[str, Any]:
+        """Close the run once `fit()` returns: a failed run as it is; else a last checkpoint, the final model
+        (`save_model()` returns its path) and `finished` (every step, or the time budget spent) or `stopped`.
+        Writes the final status and logs it (`where`: how far training got); returns {"state", "reason" when failed
+        or stopped, "path" of the model, None when failed}."""
+        if self.failure:
+            self.write_status("failed", reason=self.failure)
+            log(f"failed: {self.failure}")
+            return {"state": "failed", "reason": self.failure, "path": None}
+        if self.last_checkpoint_step != self.step:
+            self.save_checkpoint()  # e.g. a resume that had nothing left to train
+        state = "finished" if self.step >= self.final_step or self.life.budget_spent else "stopped"
+        path = save_model()
+        extra = {"reason": self.life.stop_reason} if state == "stopped" else {}
+        self.write_status(state, **extra)
+        log(f"{state} {where}: {path}")
+        return {"state": state, **extra, "path": path}
+
 
 class RunCallback(keras.callbacks.Callback):
-    """A callback bound to a TrainSession; `_step(batch)` is the global step just completed."""
+    """A callback bound to a TrainingState; `_step(batch)` is the global step just completed."""
 
-    def __init__(self, session: TrainSession) -> None:
+    def __init__(self, state: TrainingState) -> None:
         super().__init__()
-        self.session = session
+        self.state = state
 
     def _step(self, batch: int) -> int:
-        self.session.step = self.session.start_step + batch + 1
-        return self.session.step
+        self.state.step = self.state.start_step + batch + 1
+        return self.state.step
 
     def _epoch_done(self, step: int) -> bool:
-        return step % self.session.steps_per_epoch == 0
+        return step % self.state.steps_per_epoch == 0
 
 
 class NanGuard(RunCallback):
@@ -149,7 +168,7 @@ class NanGuard(RunCallback):
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         step = self._step(batch)
-        s = self.session
+        s = self.state
         bad = [k for k in s.loss_keys if k in (logs or {}) and not math.isfinite(float(logs[k]))]
         if bad:
             s.failure = (
@@ -165,20 +184,20 @@ class MetricsLogger(RunCallback):
     Each row holds the means over the steps since the previous row: the trackers are reset after every row.
     """
 
-    def __init__(self, session: TrainSession) -> None:
-        super().__init__(session)
-        self._last_step = session.start_step
+    def __init__(self, state: TrainingState) -> None:
+        super().__init__(state)
+        self._last_step = state.start_step
         self._last_time = time.monotonic()
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        state = self.session.pending_metric_state
+        state = self.state.pending_metric_state
         if state is not None:  # fit() has just reset the trackers: put back the half-finished window of the checkpoint
             for var, value in zip(self.model.metric_variables(), state):
                 var.assign(value)
-            self.session.pending_metric_state = None
+            self.state.pending_metric_state = None
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        s = self.session
+        s = self.state
         step = self._step(batch)
         if s.failure or not (step % s.config.log_every_steps == 0 or self._epoch_done(step) or step == s.final_step):
             return
@@ -200,20 +219,22 @@ class MetricsLogger(RunCallback):
             write_scalars(s.writer, step, {k: v for k, v in row.items() if k not in ("epoch", "step")})
 
 
-class StopWatcher(RunCallback):
-    """Ends training (after a checkpoint) when the STOP file appears, a signal handler set a stop reason, or the
-    wall-clock budget (`max_minutes`) is spent."""
+class StopWatcher(keras.callbacks.Callback):
+    """Ends training when the STOP file appears, a signal asks for a stop, or the wall-clock budget (`budget_s`
+    seconds of `used_s()`) is spent; looks at most every `every_s` seconds (the trainer checkpoints on the way out)."""
+
+    def __init__(self, life: RunLifecycle, used_s: Callable[[], float], budget_s: float, every_s: float = 0.0) -> None:
+        super().__init__()
+        self.life, self.used_s, self.budget_s, self.every_s = life, used_s, budget_s, every_s
+        self._checked = time.monotonic()
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        s = self.session
-        self._step(batch)
-        budget_s = s.config.max_minutes * 60.0
-        if budget_s and s.wall_time_s() >= budget_s:
-            s.budget_spent = True
-            self.model.stop_training = True
-        if s.stop_reason is None and s.run.stop_requested():
-            s.stop_reason = "stop requested (STOP file)"
-        if s.stop_reason is not None:
+        if self.every_s:
+            now = time.monotonic()
+            if now - self._checked < self.every_s:
+                return
+            self._checked = now
+        if self.life.should_stop(self.used_s(), self.budget_s):
             self.model.stop_training = True
 
 
@@ -222,16 +243,16 @@ class SampleGrid(RunCallback):
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         step = self._step(batch)
-        if self._epoch_done(step) and not self.session.failure:
-            self.write(self.session.epoch_of(step))
+        if self._epoch_done(step) and not self.state.failure:
+            self.write(self.state.epoch_of(step))
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
-        s = self.session
+        s = self.state
         if not s.failure and s.step > s.start_step and not self._epoch_done(s.step):
             self.write(s.epoch_of(s.step))  # a stop or max_steps mid-epoch still leaves a picture of where it got to
 
     def write(self, epoch: int) -> None:
-        s = self.session
+        s = self.state
         if not s.chief:
             return
         cols = s.config.sample_grid_size
@@ -245,13 +266,13 @@ class Evaluator(RunCallback):
 
     def __init__(
         self,
-        session: TrainSession,
+        state: TrainingState,
         classifier: Any,
         real_images: np.ndarray,
         real_labels: list[str] | None,
         log: Callable[[str], None],
     ) -> None:
-        super().__init__(session)
+        super().__init__(state)
         self.classifier = classifier
         self.real_images = real_images
         self.real_labels = real_labels
@@ -267,7 +288,7 @@ class Evaluator(RunCallback):
         self._evaluate = evaluate_generator
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        s = self.session
+        s = self.state
         step = self._step(batch)
         every = s.config.eval_every_epochs
         if self._evaluate is None or s.failure or not self._epoch_done(step) or (step // s.steps_per_epoch) % every:
@@ -300,7 +321,7 @@ class Checkpointer(RunCallback):
         self._last_time = time.monotonic()
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        s = self.session
+        s = self.state
         step = self._step(batch)
         minutes = s.config.checkpoint_every_minutes
         due = self._epoch_done(step) or (minutes > 0 and time.monotonic() - self._last_time >= minutes * 60)
@@ -310,16 +331,19 @@ class Checkpointer(RunCallback):
             self._last_time = time.monotonic()
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
-        s = self.session
+        s = self.state
         if not s.failure and s.last_checkpoint_step != s.step and s.step > s.start_step:
             s.save_checkpoint()
 
 
 class ProgressReporter(RunCallback):
-    """A progress line on stderr, the optional `progress(done, total)` callback, and `status.json` kept fresh."""
+    """A progress line on stderr, the optional `progress(done, total)` callback, and `status.json` kept fresh.
 
-    def __init__(self, session: TrainSession, stream: Any = None, status_every_s: float = 2.0) -> None:
-        super().__init__(session)
+    Our own line rather than `keras.utils.Progbar`: it counts the run's steps across resumes and its ETA heeds the
+    time budget."""
+
+    def __init__(self, state: TrainingState, stream: Any = None, status_every_s: float = 2.0) -> None:
+        super().__init__(state)
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.print_every_s = 0.5 if self.tty else 15.0
@@ -327,7 +351,7 @@ class ProgressReporter(RunCallback):
         self._printed = self._status = 0.0
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        s = self.session
+        s = self.state
         step = self._step(batch)
         if s.progress is not None:
             s.progress(step, s.final_step)
@@ -342,7 +366,7 @@ class ProgressReporter(RunCallback):
             s.write_status("running", images_per_s=s.last_row.get("images_per_s"))
 
     def line(self, step: int, logs: dict[str, Any]) -> str:
-        s = self.session
+        s = self.state
         rate = s.last_row.get("images_per_s")
         done = (step - s.start_step) / max(s.final_step - s.start_step, 1)
         elapsed = time.monotonic() - s.t_start
@@ -359,6 +383,21 @@ class ProgressReporter(RunCallback):
             f"[{bar:<20}] epoch {s.epoch_of(step)}/{s.config.epochs} step {step}/{s.final_step} {losses}"
             f"{f' {rate:.0f} img/s' if rate else ''} ETA {format_seconds(eta)}"
         )
+
+
+def run_callbacks(state: TrainingState, *evaluators: keras.callbacks.Callback) -> list[keras.callbacks.Callback]:
+    """The callbacks of a run's `fit()`, `evaluators` among them. Order matters: the NaN guard first (the others skip a
+    failed step), the checkpoint after what it saves, progress last (it reports what they did)."""
+    stop = StopWatcher(state.life, state.wall_time_s, state.config.max_minutes * 60.0)
+    return [
+        NanGuard(state),
+        MetricsLogger(state),
+        stop,
+        SampleGrid(state),
+        *evaluators,
+        Checkpointer(state),
+        ProgressReporter(state),
+    ]
 
 
 # helpers ------------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ excluded labels are left out and listed in the report.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
@@ -25,25 +24,22 @@ from lookbook import atomic
 from lookbook.config import check
 from lookbook.data.dataset import PreparedDataset
 from lookbook.data.pipeline import make_dataset, steps_per_epoch
+from lookbook.data.split import stratified_parts
 from lookbook.errors import LookbookError
 from lookbook.metrics.calibration import fit_temperature, negative_log_likelihood
 from lookbook.metrics.classification import dataset_labels, report_on_dataset
 from lookbook.metrics.embedding import embed
 from lookbook.metrics.serialisation import to_jsonable
 from lookbook.models import classifier as nets
-from lookbook.models.artifacts import (
-    CLASSIFIER_FILE,
-    ClassifierHandle,
-    apply_temperature,
-    resolve_model_path,
-    save_model,
-)
+from lookbook.models.artifacts import ClassifierHandle, apply_temperature, resolve_model_path, save_model
 from lookbook.models.classifier_config import ClassifierConfig
-from lookbook.runs import RunDir
+from lookbook.run import reader
+from lookbook.run.folder import RunDir
+from lookbook.run.layout import CLASSIFIER_FILE, REPORT_FILE, SPLIT_FILE
+from lookbook.run.lifecycle import RunLifecycle
+from lookbook.train.callbacks import StopWatcher
 
 Progress = Callable[[int, int], None]
-SPLIT_FILE = "split.json"
-REPORT_FILE = "report.json"
 SPLITS = ("train", "validation", "test")
 MAX_REPORT_IMAGES = 10_000  # train/validation accuracy in the report is measured on at most this many images
 STOP_CHECK_S = 1.0  # how often the trainer looks for a STOP file or an exhausted time budget
@@ -86,27 +82,17 @@ def split_rows(
         # a source with its own splits gives its train rows to training; validation is carved from them only if it has none
         carve = fixed_train & (not val.any())
         parts["train"].append(np.flatnonzero(fixed_train & ~carve))
-        _stratify(np.flatnonzero(carve), labels, 0.0, config.val_fraction, config.seed, parts)
+        _deal(parts, stratified_parts(np.flatnonzero(carve), labels, 0.0, config.val_fraction, config.seed))
         free = usable & ~test & ~val & ~fixed_train
-    _stratify(np.flatnonzero(free), labels, config.test_fraction, config.val_fraction, config.seed, parts)
+    _deal(parts, stratified_parts(np.flatnonzero(free), labels, config.test_fraction, config.val_fraction, config.seed))
     return {
         name: np.sort(np.concatenate(rows)).astype(np.int64) if rows else np.zeros(0, np.int64) for name, rows in parts.items()
     }
 
 
-def _stratify(rows: np.ndarray, labels: np.ndarray, test_fraction: float, val_fraction: float, seed: int, parts: dict) -> None:
-    by_label: dict[str, list[int]] = {}
-    for r in rows:
-        by_label.setdefault(str(labels[r]), []).append(int(r))
-    for i, label in enumerate(sorted(by_label)):
-        members = np.random.default_rng([seed, i]).permutation(np.array(by_label[label]))
-        n = len(members)
-        # every class keeps at least one training image and, when it has three or more, one test image
-        n_test = min(n - 1, max(1, round(n * test_fraction))) if test_fraction > 0 and n >= 2 else 0
-        n_val = min(n - n_test - 1, max(1, round(n * val_fraction))) if val_fraction > 0 and n - n_test >= 3 else 0
-        parts["test"].append(members[:n_test])
-        parts["validation"].append(members[n_test : n_test + n_val])
-        parts["train"].append(members[n_test + n_val :])
+def _deal(parts: dict[str, list[np.ndarray]], dealt: dict[str, np.ndarray]) -> None:
+    for name, rows in dealt.items():
+        parts[name].append(rows)
 
 
 def class_weights(train_ids: np.ndarray, n_classes: int, mode: str) -> dict[int, float] | None:
@@ -139,26 +125,19 @@ def train_classifier(
     ds = PreparedDataset.open(data, config.image_size_px or None)
     rd = RunDir.at(run)
     rd.check_kind("classifier")
-    rd.acquire_lock()
-    try:
-        rd.clear_stop()
-        return _train(config, ds, rd, progress, preset, verbose)
-    except LookbookError as exc:
-        rd.write_status("failed", reason=str(exc))
-        raise
-    except KeyboardInterrupt:
-        rd.write_status("failed", reason="interrupted")
-        raise
-    except Exception as exc:
-        rd.write_status("failed", reason=f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}")
-        raise
-    finally:
-        rd.release_lock()
+    with RunLifecycle(rd) as life:
+        return _train(config, ds, life, progress, preset, verbose)
 
 
 def _train(
-    config: ClassifierConfig, ds: PreparedDataset, rd: RunDir, progress: Progress | None, preset: str | None, verbose: bool
+    config: ClassifierConfig,
+    ds: PreparedDataset,
+    life: RunLifecycle,
+    progress: Progress | None,
+    preset: str | None,
+    verbose: bool,
 ) -> dict[str, Any]:
+    rd = life.rd
     if len(ds) == 0:
         raise LookbookError(f"{ds.root} holds no images")
     labels = dataset_labels(ds, config.label_column)
@@ -217,8 +196,10 @@ def _train(
             drop_remainder=False,
         )
     monitor = config.monitor if val_data is not None else "loss"
-    best = _BestWeights(model, monitor, config.patience_epochs)
-    logger = _RunLogger(rd, config, steps, batch_size, progress, verbose, preset)
+    # patience 0: no early stopping, but still the best epoch's weights at the end
+    best = _FiniteEarlyStopping(monitor=monitor, patience=config.patience_epochs or config.epochs + 1, restore_best_weights=True)
+    logger = _RunLogger(rd, life, config, steps, batch_size, progress, verbose, preset)
+    stop = StopWatcher(life, lambda: logger.elapsed_s, config.max_minutes * 60.0, every_s=STOP_CHECK_S)
     rd.write_status("running", epoch=0, epochs=config.epochs, step=0, preset=preset, phase="training")
     trainer.fit(
         train_data,
@@ -227,7 +208,7 @@ def _train(
         validation_data=val_data,
         validation_steps=val_steps,
         class_weight=class_weights(train_ids, len(label_map), config.class_weighting),
-        callbacks=[best, logger],
+        callbacks=[best, stop, logger],
         shuffle=False,  # make_dataset shuffles, per epoch and seeded
         verbose=0,
     )
@@ -257,7 +238,8 @@ def _train(
     # the handle reads its temperature from `meta`: fitted on raw validation probabilities, then used by the report
     meta["calibration"] = _calibrate(handle, ds, splits["validation"], labels, lookup, config)
     meta["temperature"] = meta["calibration"]["temperature"]
-    report = _report(handle, ds, splits, config, label_map, excluded, best, logger)
+    best_epoch = best.best_epoch + 1 if best.best is not None else 0  # Keras counts epochs from 0
+    report = _report(handle, ds, splits, config, label_map, excluded, best_epoch, logger)
     report["calibration"] = meta["calibration"]
     meta["test_accuracy"] = report["accuracy"]["test"]
     save_model(final, path, meta)
@@ -269,7 +251,7 @@ def _train(
         "state": state,
         "categories": label_map,
         "accuracy": report["accuracy"],
-        "best_epoch": best.best_epoch,
+        "best_epoch": best_epoch,
         "epochs_run": logger.epoch,
         "stopped_by": logger.stopped_by,
         "train_minutes": logger.elapsed_s / 60,
@@ -281,7 +263,7 @@ def _train(
         step=logger.step,
         preset=preset,
         test_accuracy=report["accuracy"]["test"],
-        best_epoch=best.best_epoch,
+        best_epoch=best_epoch,
         stopped_by=logger.stopped_by,
     )
     return summary
@@ -317,7 +299,7 @@ def _report(
     config: ClassifierConfig,
     label_map: list[str],
     excluded: dict[str, dict[str, Any]],
-    best: _BestWeights,
+    best_epoch: int,
     logger: _RunLogger,
 ) -> dict[str, Any]:
     rng = np.random.default_rng([config.seed, 7])
@@ -336,7 +318,7 @@ def _report(
         "accuracy": accuracy,
         "n_images": sizes,
         "excluded_labels": excluded,
-        "best_epoch": best.best_epoch,
+        "best_epoch": best_epoch,
         "epochs_run": logger.epoch,
         "stopped_by": logger.stopped_by,
         "train_minutes": logger.elapsed_s / 60,
@@ -366,13 +348,7 @@ def _write_split(
 
 def load_split(classifier_path: str | Path) -> dict[str, Any] | None:
     """The `split.json` saved beside a classifier (run folder or .keras file), or None when there is none."""
-    path = resolve_model_path(classifier_path, CLASSIFIER_FILE).parent / SPLIT_FILE
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError:
-        raise LookbookError(f"{path} is not valid JSON") from None
+    return reader.classifier_split(resolve_model_path(classifier_path, CLASSIFIER_FILE).parent)
 
 
 def _relabelled(ds: PreparedDataset, labels: np.ndarray) -> PreparedDataset:
@@ -388,7 +364,7 @@ def _relabelled(ds: PreparedDataset, labels: np.ndarray) -> PreparedDataset:
 def _warm_start(model: Any, source: str, label_map: list[str], image_size_px: int) -> None:
     """Start from a saved classifier's weights: it must read the same image size, name the same categories in the
     same order and have the same layer shapes (the same architecture settings); anything else is a one-line error."""
-    from lookbook.models.artifacts import CLASSIFIER_FILE, load_classifier, resolve_model_path
+    from lookbook.models.artifacts import load_classifier
 
     start = load_classifier(resolve_model_path(source, CLASSIFIER_FILE))
     check(start.image_size_px == image_size_px, f"init_from reads {start.image_size_px} px images, this run {image_size_px} px")
@@ -423,36 +399,21 @@ def _optimizer(config: ClassifierConfig, steps: int) -> Any:
     return keras.optimizers.Adam(learning_rate=lr)
 
 
-class _BestWeights(keras.callbacks.Callback):
-    """Early stopping on `monitor` that always ends with the best epoch's weights (even when epochs run out)."""
+class _FiniteEarlyStopping(keras.callbacks.EarlyStopping):
+    """Keras early stopping that passes over an epoch whose monitored value is NaN/inf, as if it were not logged."""
 
-    def __init__(self, model: Any, monitor: str, patience_epochs: int) -> None:
-        super().__init__()
-        self.target, self.monitor, self.patience = model, monitor, patience_epochs
-        self.sign = 1.0 if monitor.endswith("loss") else -1.0
-        self.best_value, self.best_epoch, self.best_weights = math.inf, 0, None
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        value = (logs or {}).get(self.monitor)
-        if value is None or not math.isfinite(float(value)):
-            return
-        if self.sign * float(value) < self.best_value:
-            self.best_value, self.best_epoch = self.sign * float(value), epoch + 1
-            self.best_weights = self.target.get_weights()
-        elif self.patience and epoch + 1 - self.best_epoch >= self.patience:
-            self.model.stop_training = True
-
-    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
-        if self.best_weights is not None:
-            self.target.set_weights(self.best_weights)
+    def get_monitor_value(self, logs: dict[str, Any] | None) -> Any:
+        value = super().get_monitor_value(logs)
+        return value if value is not None and math.isfinite(float(value)) else None
 
 
 class _RunLogger(keras.callbacks.Callback):
-    """Per-epoch metrics rows and status, progress callbacks, and the STOP file / time budget checks."""
+    """Per-epoch metrics rows and status, progress callbacks, and why training stopped early."""
 
     def __init__(
         self,
         rd: RunDir,
+        life: RunLifecycle,
         config: ClassifierConfig,
         steps: int,
         batch_size: int,
@@ -461,7 +422,7 @@ class _RunLogger(keras.callbacks.Callback):
         preset: str | None,
     ) -> None:
         super().__init__()
-        self.rd, self.config, self.steps, self.batch_size = rd, config, steps, batch_size
+        self.rd, self.life, self.config, self.steps, self.batch_size = rd, life, config, steps, batch_size
         self.progress, self.verbose, self.preset = progress, verbose, preset
         self.total = config.epochs * steps
         self.epoch = self.step = 0
@@ -486,14 +447,6 @@ class _RunLogger(keras.callbacks.Callback):
         self.last_check = now
         if self.progress:
             self.progress(self.step, self.total)
-        if self.rd.stop_requested():
-            self._stop("stop requested")
-        elif self.config.max_minutes and self.elapsed_s > self.config.max_minutes * 60:
-            self._stop("time budget")
-
-    def _stop(self, reason: str) -> None:
-        self.stopped_by = reason
-        self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
@@ -511,7 +464,8 @@ class _RunLogger(keras.callbacks.Callback):
         self.rd.append_metrics(row)
         self.rd.write_status("running", epoch=self.epoch, epochs=self.config.epochs, step=self.step, preset=self.preset)
         if self.model.stop_training and self.stopped_by is None:
-            self.stopped_by = "early stopping"
+            asked = self.life.stop_reason is not None
+            self.stopped_by = "stop requested" if asked else "time budget" if self.life.budget_spent else "early stopping"
         if self.verbose:
             val = f"  val loss {row['val_loss']:.3f} acc {row['val_accuracy']:.3f}" if "val_loss" in row else ""
             print(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,10 +16,12 @@ from lookbook.config import check
 from lookbook.data.dataset import PreparedDataset
 from lookbook.errors import LookbookError
 from lookbook.models.gan_config import RESUME_LOCKED, GanConfig
-from lookbook.runs import METRICS_FILE, RunDir
-from lookbook.train import checkpoint, distribute, presets
+from lookbook.run import checkpoint
+from lookbook.run.folder import RunDir
+from lookbook.run.layout import CLASSIFIER_FILE, GENERATOR_FILE, TB_DIR
+from lookbook.run.lifecycle import RunLifecycle
+from lookbook.train import distribute, presets
 
-TB_DIR = "tb"
 EVAL_REAL_IMAGES = 2000  # real images kept in memory for the periodic quality eval
 
 
@@ -36,7 +35,7 @@ def config_for_run(
         name = preset or presets.DEFAULT_PRESET
         return presets.gan_preset(name).with_overrides(list(overrides)), name
     if distribute.is_chief(devices):  # a multi-worker run's other workers read the folder its chief holds
-        refuse_if_locked(rd)
+        rd.refuse_if_locked()
     if not checkpoint.has_checkpoint(rd.path):
         raise LookbookError(f"--resume: {rd.path} has no checkpoint to resume from (start it without --resume)")
     rd.check_kind("gan")
@@ -76,22 +75,21 @@ def training_rows(ds: PreparedDataset, config: GanConfig) -> tuple[list[str], np
     return present, rows
 
 
-def refuse_if_locked(rd: RunDir) -> None:
-    """A one-line error while a live process writes the run."""
-    if rd.is_locked():
-        holder = rd.lock_holder() or {}
-        raise LookbookError(f"{rd.path} is already being written by process {holder.get('pid')}; stop it first")
-
-
-def has_training_output(rd: RunDir) -> bool:
-    """Whether a folder already holds (part of) a trained run. The metrics of a run that failed before its first
-    checkpoint do not count: it left nothing to resume, so a new start replaces them instead of reaching a dead end."""
-    metrics = rd.path / METRICS_FILE
-    return (
-        checkpoint.has_checkpoint(rd.path)
-        or (rd.path / "generator.keras").exists()
-        or (metrics.is_file() and metrics.stat().st_size > 0 and rd.read_status().get("state") != "failed")
+def check_batch_fits(config: GanConfig, n_rows: int) -> None:
+    """A one-line error when one step takes more images than the dataset holds."""
+    check(
+        n_rows >= config.batch_size * config.d_steps,
+        f"batch_size {config.batch_size} x d_steps {config.d_steps} is larger than the dataset ({n_rows} training images); "
+        "lower batch_size",
     )
+
+
+def check_eval_classifier(config: GanConfig) -> None:
+    """A one-line error when the periodic eval's classifier is missing (checked without loading it: no TensorFlow)."""
+    if config.eval_every_epochs:
+        from lookbook.models.artifacts import resolve_model_path
+
+        resolve_model_path(config.eval_classifier, CLASSIFIER_FILE)
 
 
 def train_gan(
@@ -117,14 +115,7 @@ def train_gan(
     _check_batch_split(config, replicas)
     classifier = _eval_classifier(config)
     rd = plan.run
-    if chief:
-        rd.acquire_lock()
-    status_written = False
-    try:
-        if chief:
-            rd.clear_stop()  # a STOP left from an earlier stop must not end this session at once
-            if not resume:
-                rd.clear_metrics()  # rows of an attempt that died before its first checkpoint
+    with RunLifecycle(rd, fresh=not resume, writer=chief) as life:
         facts = {
             "preset": preset,
             "data": str(plan.ds.root),
@@ -139,42 +130,34 @@ def train_gan(
         }
         if chief:
             rd.write_config("gan", {**config.to_dict(), **facts})
-        session = _build_session(config, plan, strategy, chief, progress, facts)
-        session.status_fields = {
+        state = _training_state(config, plan, strategy, life, progress, facts)
+        state.status_fields = {
             "kind": "gan",
             "preset": preset,
             "epochs": config.epochs,
             "total_steps": plan.final_step,
             "steps_per_epoch": plan.steps_per_epoch,
         }
-        session.write_status("running")
-        status_written = True
-        if session.start_step < plan.final_step:
+        life.status = state.write_status
+        state.write_status("running")
+        if state.start_step < plan.final_step:
             log(
                 f"{'resuming' if resume else 'training'} {rd.path.name}: {len(plan.rows)} images, "
                 f"{len(plan.label_map)} categories, {plan.steps_per_epoch} steps/epoch, "
-                f"step {session.start_step} -> {plan.final_step} on {replicas} device(s)"
+                f"step {state.start_step} -> {plan.final_step} on {replicas} device(s)"
             )
-            dataset = _dataset(plan, config, session.start_step)
-            callbacks = _callbacks(session, classifier, plan, log)
-            with _stop_signals(session):
-                session.gan.fit(
+            dataset = _dataset(plan, config, state.start_step)
+            callbacks = _callbacks(state, classifier, plan, log)
+            with life.stop_signals():
+                state.gan.fit(
                     dataset,
-                    epochs=1,  # one Keras epoch per session: a resume may start mid-epoch (callbacks count real epochs)
-                    steps_per_epoch=plan.final_step - session.start_step,
+                    epochs=1,  # one Keras epoch per process: a resume may start mid-epoch (callbacks count real epochs)
+                    steps_per_epoch=plan.final_step - state.start_step,
                     shuffle=False,
                     verbose=0,
                     callbacks=callbacks,
                 )
-        return _finish(session, config, plan.label_map, preset, log)
-    except BaseException as exc:
-        if status_written:
-            with contextlib.suppress(Exception):
-                session.write_status("failed", reason=_reason(exc))
-        raise
-    finally:
-        if chief:
-            rd.release_lock()
+        return _finish(state, config, plan.label_map, preset, log)
 
 
 @dataclasses.dataclass
@@ -202,42 +185,27 @@ def _plan(
     rd = RunDir.at(run)
     rd.check_kind("gan")
     if chief:
-        refuse_if_locked(rd)  # acquire_lock() settles races later; this fails fast
+        rd.refuse_if_locked()
     ds = PreparedDataset.open(Path(data).expanduser().resolve(), config.image_size_px)
     label_map, rows = training_rows(ds, config)
     if isinstance(requested, int):
         _check_batch_split(config, requested)
-    per_step = config.batch_size * config.d_steps
-    check(
-        len(rows) >= per_step,
-        f"batch_size {config.batch_size}{f' x d_steps {config.d_steps}' if config.d_steps > 1 else ''} is larger than "
-        f"the dataset ({len(rows)} training images); lower batch_size",
-    )
-    steps_per_epoch = len(rows) // per_step
+    check_batch_fits(config, len(rows))
+    steps_per_epoch = len(rows) // (config.batch_size * config.d_steps)
     final_step = config.epochs * steps_per_epoch
     if config.max_steps:
         final_step = min(final_step, config.max_steps)
-    if config.eval_every_epochs:
-        from lookbook.models.artifacts import CLASSIFIER_FILE, resolve_model_path
-
-        resolve_model_path(config.eval_classifier, CLASSIFIER_FILE)  # exists? (loading it would start TensorFlow)
+    check_eval_classifier(config)
     ckpt = None
     if resume:
         ckpt = checkpoint.load(rd.path, warn=lambda msg: log(f"warning: {msg}"))
         _check_checkpoint(ckpt, config, label_map, len(rows))
-    elif chief and has_training_output(rd):
+    elif chief and rd.holds_training_output():
         raise LookbookError(
             f"{rd.path} already holds a GAN run (state {rd.read_status().get('state')}); "
             "use --resume to continue it or choose a new --run folder"
         )
     return _Plan(rd, ds, label_map, rows, steps_per_epoch, final_step, requested, chief, ckpt)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
-    first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
-    return f"{type(exc).__name__}: {first_line}"
 
 
 def _check_batch_split(config: GanConfig, replicas: int) -> None:
@@ -271,11 +239,11 @@ def _check_checkpoint(ckpt: checkpoint.Checkpoint, config: GanConfig, label_map:
         check_resumable(stored_config(saved["config"]), config)
 
 
-def _build_session(
+def _training_state(
     config: GanConfig,
     plan: _Plan,
     strategy: Any,
-    chief: bool,
+    life: RunLifecycle,
     progress: Callable[[int, int], None] | None,
     facts: dict[str, Any],
 ) -> Any:
@@ -283,9 +251,9 @@ def _build_session(
     import tensorflow as tf
 
     from lookbook.models import gan
-    from lookbook.train.callbacks import TrainSession
+    from lookbook.train.callbacks import TrainingState
 
-    rd, ckpt, label_map, steps_per_epoch = plan.run, plan.ckpt, plan.label_map, plan.steps_per_epoch
+    rd, ckpt, label_map, steps_per_epoch, chief = plan.run, plan.ckpt, plan.label_map, plan.steps_per_epoch, plan.chief
     configure_tensorflow(config)
     n_classes = len(label_map) if config.conditional else 0
     model = build_dcgan(config, n_classes, config.epochs * steps_per_epoch, strategy)
@@ -304,8 +272,9 @@ def _build_session(
         preview_z, preview_labels = preview_latents(config, n_classes)
         start_step = 0
     writer = tf.summary.create_file_writer(str(rd.path / TB_DIR)) if chief else None
-    return TrainSession(
+    return TrainingState(
         run=rd,
+        life=life,
         gan=model,
         sampler=sampler,
         config=config,
@@ -415,81 +384,50 @@ def _dataset(plan: _Plan, config: GanConfig, start_step: int) -> Any:
     return data.with_options(options)
 
 
-def _callbacks(session: Any, classifier: Any, plan: _Plan, log: Callable[[str], None]) -> list[Any]:
+def _callbacks(state: Any, classifier: Any, plan: _Plan, log: Callable[[str], None]) -> list[Any]:
     from lookbook.train import callbacks as cb
 
-    # order matters: the NaN guard first (the others skip a failed step), progress last (it reports what they did)
-    items: list[Any] = [cb.NanGuard(session), cb.MetricsLogger(session), cb.StopWatcher(session), cb.SampleGrid(session)]
-    if classifier is not None:
-        pick = np.sort(np.random.default_rng(session.config.seed).permutation(plan.rows)[:EVAL_REAL_IMAGES])
-        labels = plan.ds.index["category"].to_numpy()[pick].tolist()
-        items.append(cb.Evaluator(session, classifier, np.asarray(plan.ds.images[pick]), labels, log))
-    items += [cb.Checkpointer(session), cb.ProgressReporter(session)]
-    return items
-
-
-class _stop_signals:
-    """SIGTERM, and a first Ctrl-C, ask for a clean stop (checkpoint, `stopped`); a second Ctrl-C interrupts."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-        self.saved: dict[int, Any] = {}
-
-    def __enter__(self) -> _stop_signals:
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                self.saved[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if signum == signal.SIGINT and self.session.stop_reason is not None:
-            raise KeyboardInterrupt
-        self.session.stop_reason = f"stopped by {signal.Signals(signum).name}"
-
-    def __exit__(self, *exc: Any) -> None:
-        for sig, handler in self.saved.items():
-            signal.signal(sig, handler)
+    if classifier is None:
+        return cb.run_callbacks(state)
+    pick = np.sort(np.random.default_rng(state.config.seed).permutation(plan.rows)[:EVAL_REAL_IMAGES])
+    labels = plan.ds.index["category"].to_numpy()[pick].tolist()
+    return cb.run_callbacks(state, cb.Evaluator(state, classifier, np.asarray(plan.ds.images[pick]), labels, log))
 
 
 def _finish(
-    session: Any, config: GanConfig, label_map: list[str], preset: str | None, log: Callable[[str], None]
+    state: Any, config: GanConfig, label_map: list[str], preset: str | None, log: Callable[[str], None]
 ) -> dict[str, Any]:
     """Write the final status (and generator.keras unless the run failed); return the summary."""
     from lookbook.models import artifacts
 
-    if session.writer is not None:
-        session.writer.flush()
+    def save() -> Path:
+        path = state.run.path / GENERATOR_FILE
+        if state.chief:
+            meta = {
+                "kind": "generator",
+                "image_size_px": config.image_size_px,
+                "noise_dim": config.noise_dim,
+                "categories": label_map if config.conditional else None,
+                "config": config.to_dict(),
+                "preset": preset,
+                "epoch": state.epoch_of(state.step),
+                "step": state.step,
+                "ema": config.ema_decay > 0,
+                "saved": time.time(),
+            }
+            artifacts.save_model(state.sampling_generator(), path, meta)
+        return path
+
+    if state.writer is not None:
+        state.writer.flush()
     summary = {
-        "run": str(session.run.path),
-        "step": session.step,
-        "epoch": session.epoch_of(session.step),
-        "final_step": session.final_step,
-        "metrics": session.last_row,
-        "wall_time_s": round(session.wall_time_s(), 1),
+        "run": str(state.run.path),
+        "step": state.step,
+        "epoch": state.epoch_of(state.step),
+        "final_step": state.final_step,
+        "metrics": state.last_row,
+        "wall_time_s": round(state.wall_time_s(), 1),
     }
-    if session.failure:
-        session.write_status("failed", reason=session.failure)
-        log(f"failed: {session.failure}")
-        return {**summary, "state": "failed", "reason": session.failure, "generator": None}
-    if session.last_checkpoint_step != session.step:
-        session.save_checkpoint()  # e.g. a resume that had nothing left to train
-    state = "finished" if session.step >= session.final_step or session.budget_spent else "stopped"
-    path = session.run.path / artifacts.GENERATOR_FILE
-    if session.chief:
-        meta = {
-            "kind": "generator",
-            "image_size_px": config.image_size_px,
-            "noise_dim": config.noise_dim,
-            "categories": label_map if config.conditional else None,
-            "config": config.to_dict(),
-            "preset": preset,
-            "epoch": session.epoch_of(session.step),
-            "step": session.step,
-            "ema": config.ema_decay > 0,
-            "saved": time.time(),
-        }
-        artifacts.save_model(session.sampling_generator(), path, meta)
-    extra = {"reason": session.stop_reason} if state == "stopped" else {}
-    session.write_status(state, **extra)
-    log(f"{state} at epoch {session.epoch_of(session.step)} step {session.step}: {path}")
-    return {**summary, "state": state, "generator": str(path), **extra}
+    end = state.end(save, log, f"at epoch {state.epoch_of(state.step)} step {state.step}")
+    path = end.pop("path")
+    return {**summary, **end, "generator": path and str(path)}

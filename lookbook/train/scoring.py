@@ -7,7 +7,6 @@ Scoring runs as its own process (`python -m lookbook score RUN --classifier C`),
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
@@ -20,136 +19,27 @@ import numpy as np
 
 from lookbook import atomic
 from lookbook.errors import LookbookError
-from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, GeneratorHandle, resolve_model_path, sidecar_path
-from lookbook.runs import CONFIG_FILE, RunDir, pid_alive
+from lookbook.models.artifacts import GeneratorHandle, resolve_model_path
+from lookbook.run import process, reader
+from lookbook.run.folder import RunDir, read_json
+from lookbook.run.layout import (
+    CLASSIFIER_FILE,
+    CONFIG_FILE,
+    GENERATOR_FILE,
+    LIVE_STATES,
+    SCORE_FILE,
+    SCORE_LOG,
+    SCORING_FILE,
+)
+from lookbook.run.liveness import process_start_ticks
+from lookbook.run.scores import score_state
 
-SCORE_FILE = "score.json"
-SCORING_FILE = "scoring.json"  # present while a scoring process works on the run
-SCORE_LOG = "score.log"
 DEFAULT_IMAGES = 1000  # generated images per score: a few seconds at 32-64 px, steady to about a point of accuracy
-LIVE_STATES = ("starting", "running")  # lookbook.train.launcher.LIVE_STATES (that module imports this one)
 WAIT_POLL_S = 2.0
 
 
-@dataclass(frozen=True)
-class ScoreMetric:
-    """One figure of a score: its key in score.json, runs-table column, label, and which way is better."""
-
-    key: str
-    column: str
-    label: str
-    better: str  # "min" or "max"
-    help: str
-
-
-METRICS: tuple[ScoreMetric, ...] = (
-    ScoreMetric(
-        "conditional_accuracy",
-        "score_asked_class",
-        "asked-for class ↑",
-        "max",
-        "Share of garments the judge classifies as the category asked for (conditional runs).",
-    ),
-    ScoreMetric(
-        "fcd",
-        "score_fcd",
-        "FCD ↓",
-        "min",
-        "Fréchet distance to the real images in the judge's feature space: lower is closer to real.",
-    ),
-    ScoreMetric(
-        "recognisability",
-        "score_recognisable",
-        "recognisable ↑",
-        "max",
-        "Share of garments the judge labels with confidence ≥ 0.8.",
-    ),
-    ScoreMetric(
-        "within_class_diversity",
-        "score_diversity",
-        "within-class diversity ↑",
-        "max",
-        "Spread of garments within a category against the real images' (1 = as varied as real, 0 = one image each).",
-    ),
-)
 METRIC_NAMES = ("fcd", "recognisability", "coverage", "diversity", "conditional_accuracy")  # registry names computed
-BY_COLUMN = {m.column: m for m in METRICS}
 Progress = Callable[[int, int], None]
-
-
-# reading ------------------------------------------------------------------------------------------------
-def read_score(run: str | Path) -> dict[str, Any] | None:
-    """score.json of a run (a score, or {"error": ...} when scoring failed), or None when it has none."""
-    from lookbook.train.launcher import read_json
-
-    return read_json(RunDir.at(run).path / SCORE_FILE)
-
-
-def generator_step(run: str | Path) -> int | None:
-    """The training step the run's saved generator was written at (its JSON sidecar), or None without one."""
-    try:
-        meta = json.loads(sidecar_path(RunDir.at(run).path / GENERATOR_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-    step = meta.get("step") if isinstance(meta, dict) else None
-    return int(step) if isinstance(step, (int, float)) else None
-
-
-def score_state(run: str | Path) -> dict[str, Any]:
-    """{"state": none | scoring | scored | outdated | failed, "score": score.json or None, "reason": str or None}.
-
-    `outdated`: the generator was trained further after it was scored (a resumed run).
-    """
-    from lookbook.train.launcher import read_json
-
-    rd = RunDir.at(run)
-    pending = read_json(rd.path / SCORING_FILE)
-    if pending and pid_alive(int(pending.get("pid", -1)), pending.get("pid_start")):
-        return {"state": "scoring", "score": read_score(rd.path), "reason": None, "judge": pending.get("classifier")}
-    score = read_score(rd.path)
-    if pending and (score is None or float(score.get("scored", 0)) < float(pending.get("started", 0))):
-        return {"state": "failed", "score": score, "reason": "the scoring process ended without a score", "judge": None}
-    if score is None:
-        return {"state": "none", "score": None, "reason": None, "judge": None}
-    if score.get("error"):
-        return {"state": "failed", "score": score, "reason": score["error"], "judge": score.get("classifier")}
-    scored_step = (score.get("generator") or {}).get("step")
-    outdated = scored_step is not None and generator_step(rd.path) not in (None, scored_step)
-    return {"state": "outdated" if outdated else "scored", "score": score, "reason": None, "judge": score.get("classifier")}
-
-
-def score_columns(run: str | Path) -> dict[str, Any]:
-    """The runs-table columns of a run's score (empty without a usable one)."""
-    score = read_score(run)
-    if not score or score.get("error"):
-        return {}
-    values = score.get("metrics") or {}
-    row = {m.column: values.get(m.key) for m in METRICS if _finite(values.get(m.key))}
-    if row:
-        row["score_judge"] = Path(str(score.get("classifier", ""))).parent.name or None
-    return row
-
-
-def rank_runs(table: Any, column: str) -> Any:
-    """`table` (a DataFrame with score columns) sorted best first by `column`; unscored rows last."""
-    metric = BY_COLUMN.get(column)
-    if metric is None or column not in table:
-        return table
-    return table.sort_values(column, ascending=metric.better == "min", na_position="last", kind="stable")
-
-
-def best_run(table: Any, column: str) -> str | None:
-    """The `id` (or `run_id`) of the best-scored row by `column`, or None when no row is scored."""
-    ranked = rank_runs(table, column)
-    if column not in ranked or not ranked[column].notna().any():
-        return None
-    id_column = "id" if "id" in ranked else "run_id"
-    return str(ranked.iloc[0][id_column])
-
-
-def default_sort_column(conditional: bool) -> str:
-    """Which figure ranks runs by default: the asked-for class for conditional runs, else FCD."""
-    return "score_asked_class" if conditional else "score_fcd"
 
 
 # computing ----------------------------------------------------------------------------------------------
@@ -251,8 +141,6 @@ def start_scoring(runs: str | Path | list[str | Path], classifier: str | Path, w
 
     Its output goes to the first run's `score.log`; each run shows `scoring` until its score is written.
     """
-    from lookbook.train import launcher
-
     folders = [RunDir.at(r).path for r in (runs if isinstance(runs, list) else [runs])]
     missing = [str(f) for f in folders if not f.is_dir()]
     if not folders or missing:
@@ -261,8 +149,8 @@ def start_scoring(runs: str | Path | list[str | Path], classifier: str | Path, w
     busy = [f.name for f in folders if score_state(f)["state"] == "scoring"]
     if busy:
         raise LookbookError(f"being scored already: {', '.join(busy)}")
-    proc = launcher.spawn_detached(score_command(folders, judge, wait), folders[0] / SCORE_LOG)
-    launcher.reap_in_background(proc)
+    proc = process.spawn_detached(score_command(folders, judge, wait), folders[0] / SCORE_LOG)
+    process.reap_in_background(proc)
     for folder in folders:
         mark_scoring(folder, proc.pid, judge)
     return proc.pid
@@ -270,16 +158,12 @@ def start_scoring(runs: str | Path | list[str | Path], classifier: str | Path, w
 
 def mark_scoring(run: str | Path, pid: int, classifier: str | Path) -> None:
     """scoring.json: process `pid` is scoring the run (written by the starter, so the page knows at once)."""
-    from lookbook.runs import process_start_ticks
-
     info = {"pid": pid, "pid_start": process_start_ticks(pid), "classifier": str(classifier), "started": time.time()}
     atomic.write_json(RunDir.at(run).path / SCORING_FILE, info)
 
 
 def clear_scoring(run: str | Path, pid: int) -> None:
     """Remove scoring.json if it is `pid`'s (a newer scorer's marker stays)."""
-    from lookbook.train.launcher import read_json
-
     path = RunDir.at(run).path / SCORING_FILE
     if (read_json(path) or {}).get("pid") == pid:
         path.unlink(missing_ok=True)
@@ -287,18 +171,14 @@ def clear_scoring(run: str | Path, pid: int) -> None:
 
 def wait_for_end(run: str | Path, poll_s: float = WAIT_POLL_S) -> dict[str, Any]:
     """Block until the run is no longer starting or running; return its status."""
-    from lookbook.train import launcher
-
     while True:
-        status = launcher.run_status(run)
+        status = reader.run_status(run)
         if status.get("state") not in LIVE_STATES:
             return status
         time.sleep(poll_s)
 
 
 # helpers ------------------------------------------------------------------------------------------------
-def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _plain(value: Any) -> Any:

@@ -24,6 +24,8 @@ import pandas as pd
 from lookbook import atomic
 from lookbook.config import Config
 from lookbook.errors import LookbookError
+from lookbook.run import process, reader, scores
+from lookbook.run.layout import LIVE_STATES, SCORE_LOG
 from lookbook.train import launcher
 
 DEFAULT_NAME = "sweep"
@@ -31,7 +33,7 @@ DEFAULT_TRIALS = 8  # random draws when --random is given without --trials
 STOP_TIMEOUT_S = 300.0  # how long an interrupted sweep waits for its current run to checkpoint and stop
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Columns of a run's summary that the sweep table leaves out (they are the same for every run, or shown elsewhere).
-_DROPPED = {"id", "kind", "preset", "updated", *launcher.HYPER_COLUMNS.values()}
+_DROPPED = {"id", "kind", "preset", "updated", *reader.HYPER_COLUMNS.values()}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -338,7 +340,7 @@ def run_sweep(
         for i, values in enumerate(trials):
             run = plan.run_dir(i)
             label = f"[sweep] {i + 1}/{total} {run.name}"
-            status = launcher.run_status(run) if run.is_dir() else {"state": "created"}
+            status = reader.run_status(run) if run.is_dir() else {"state": "created"}
             earlier_s = rows[i].get("wall_time_s") or 0.0
             if status["state"] == "finished":
                 _say(log, f"{label}: already finished, skipped")
@@ -382,7 +384,7 @@ def _run_one(
     log: TextIO,
 ) -> None:
     """Start (or resume, or adopt) one run and wait for it to end."""
-    if status["state"] in launcher.LIVE_STATES:
+    if status["state"] in LIVE_STATES:
         # Left running by a sweep that was killed: adopt it instead of starting a rival.
         _say(log, f"{label}: still running from before, waiting for it")
         _watch(None, run, label, report_every_s, poll_s, log)
@@ -398,18 +400,18 @@ def _score(plan: SweepPlan, run: Path, classifier: str | Path | None, label: str
     """Score a GAN run that ended with a generator and has no current score; whether a score was written."""
     from lookbook.train import scoring
 
-    if classifier is None or plan.kind != "gan" or scoring.score_state(run)["state"] in ("scored", "scoring"):
+    if classifier is None or plan.kind != "gan" or scores.score_state(run)["state"] in ("scored", "scoring"):
         return False
-    if launcher.run_status(run)["state"] == "failed" or scoring.generator_step(run) is None:
+    if reader.run_status(run)["state"] == "failed" or scores.generator_step(run) is None:
         return False
     _say(log, f"{label}: scoring with {Path(classifier).name}")
-    proc = launcher.spawn_detached(scoring.score_command([run], classifier), run / scoring.SCORE_LOG)
+    proc = process.spawn_detached(scoring.score_command([run], classifier), run / SCORE_LOG)
     try:
         proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
         raise
-    state = scoring.score_state(run)
+    state = scores.score_state(run)
     if state["state"] != "scored":
         _say(log, f"{label}: not scored ({state['reason']})")
         return False
@@ -423,7 +425,7 @@ def _watch(proc: subprocess.Popen | None, run: Path, label: str, report_every_s:
         if proc is not None:
             if proc.poll() is not None:
                 return
-        elif launcher.run_status(run)["state"] not in launcher.LIVE_STATES:
+        elif reader.run_status(run)["state"] not in LIVE_STATES:
             return
         if time.monotonic() >= next_report:
             _say(log, f"{label}: {_progress_text(run)}")
@@ -432,8 +434,8 @@ def _watch(proc: subprocess.Popen | None, run: Path, label: str, report_every_s:
 
 
 def _progress_text(run: Path) -> str:
-    status = launcher.run_status(run)
-    last = launcher.metrics_digest(run)["last"]
+    status = reader.run_status(run)
+    last = reader.metrics_digest(run)["last"]
     parts = [status["state"]]
     if status.get("epoch") is not None:
         epochs = status.get("epochs")
@@ -441,7 +443,7 @@ def _progress_text(run: Path) -> str:
     if status.get("step") is not None:
         parts.append(f"step {status['step']}")
     parts += [f"{k}={v:.4g}" for k, v in last.items() if "loss" in k]
-    eta = launcher.eta_seconds(run)
+    eta = reader.eta_seconds(run)
     if eta is not None:
         parts.append(f"eta {eta / 60:.1f} min")
     return " ".join(parts)
@@ -451,9 +453,9 @@ def _stop_current(run: Path, log: TextIO) -> None:
     """Interrupted: stop the current run so it checkpoints (a later sweep resumes it), waiting a while for it."""
     _say(log, f"[sweep] interrupted: stopping {run.name} (it saves a checkpoint; Ctrl-C again to stop waiting)")
     try:
-        launcher.stop_run(run)
-        status = launcher.wait_run(run, timeout_s=STOP_TIMEOUT_S, poll_s=0.2)
-        if status["state"] in launcher.LIVE_STATES:
+        process.stop_run(run)
+        status = process.wait_run(run, timeout_s=STOP_TIMEOUT_S, poll_s=0.2)
+        if status["state"] in LIVE_STATES:
             _say(log, f"[sweep] {run.name} is still stopping; it ends on its own")
     except KeyboardInterrupt:
         _say(log, f"[sweep] not waiting; {run.name} ends on its own")
@@ -461,9 +463,7 @@ def _stop_current(run: Path, log: TextIO) -> None:
 
 def _resumable(run: Path) -> bool:
     """Whether the trainer can `--resume` this folder (only GAN runs can, from a checkpoint)."""
-    from lookbook.train import checkpoint
-
-    return (run / "config.json").is_file() and checkpoint.has_checkpoint(run)
+    return reader.resumable(run)
 
 
 @contextlib.contextmanager
@@ -506,7 +506,7 @@ def _row(plan: SweepPlan, index: int, values: dict[str, Any], wall_time_s: float
     run = plan.run_dir(index)
     row: dict[str, Any] = {"run_id": run.name, **values}
     try:
-        summary = launcher.run_summary(run)
+        summary = reader.run_summary(run)
     except (LookbookError, OSError, ValueError):
         summary = {"state": "pending", "path": str(run)}
     row.update({k: v for k, v in summary.items() if k not in _DROPPED and k not in values})

@@ -18,7 +18,8 @@ from typing import Any
 
 from lookbook import atomic
 from lookbook.errors import LookbookError
-from lookbook.runs import pid_alive, process_start_ticks
+from lookbook.run import process
+from lookbook.run.liveness import pid_alive, process_start_ticks
 
 QUEUE_DIR = ".sweeps"
 LOCK_FILE = "queue.lock"
@@ -85,8 +86,6 @@ def queue_sweep(root: str | Path, request: SweepRequest) -> int:
     """
     import sys
 
-    from lookbook.train import launcher
-
     root = Path(root).expanduser().resolve()
     check_new_name(root, request.name)
     plan = request.plan(root)
@@ -96,8 +95,8 @@ def queue_sweep(root: str | Path, request: SweepRequest) -> int:
         request.name,
         {"request": asdict(request), "state": "queued", "queued": time.time(), "runs": len(plan.trial_values())},
     )
-    proc = launcher.spawn_detached([sys.executable, *request.command(root)], log_path(root, request.name))
-    launcher.reap_in_background(proc)
+    proc = process.spawn_detached([sys.executable, *request.command(root)], log_path(root, request.name))
+    process.reap_in_background(proc)
     update_record(root, request.name, pid=proc.pid, pid_start=process_start_ticks(proc.pid))
     return proc.pid
 

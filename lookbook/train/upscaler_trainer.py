@@ -8,7 +8,6 @@ the rows of the sample grid (64 px input, Lanczos + unsharp, model, real).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import sys
 import time
@@ -23,9 +22,10 @@ from lookbook.config import check
 from lookbook.data import superres
 from lookbook.errors import LookbookError
 from lookbook.models.upscaler_config import UpscalerConfig
-from lookbook.runs import RunDir
-from lookbook.train import checkpoint
-from lookbook.train.gan_trainer import _reason, refuse_if_locked
+from lookbook.run import checkpoint
+from lookbook.run.folder import RunDir
+from lookbook.run.layout import UPSCALER_FILE
+from lookbook.run.lifecycle import RunLifecycle
 
 KIND = "upscaler"
 # settings a resumed run may change: they touch neither the network nor the batch stream
@@ -38,7 +38,7 @@ def config_for_run(run: str | Path, overrides: Sequence[str] = (), resume: bool 
     if not resume:
         return UpscalerConfig().with_overrides(list(overrides))
     rd = RunDir.at(run)
-    refuse_if_locked(rd)
+    rd.refuse_if_locked()
     if not checkpoint.has_checkpoint(rd.path):
         raise LookbookError(f"--resume: {rd.path} has no checkpoint to resume from (start it without --resume)")
     rd.check_kind(KIND)
@@ -62,7 +62,7 @@ def train_upscaler(
     config.validate()
     rd = RunDir.at(run)
     rd.check_kind(KIND)
-    refuse_if_locked(rd)
+    rd.refuse_if_locked()
     train_paths, held_paths = superres.split_photos(superres.list_photos(data))
     if config.max_images and len(train_paths) > config.max_images:
         pick = np.random.default_rng([config.seed, 1]).choice(len(train_paths), config.max_images, replace=False)
@@ -70,14 +70,9 @@ def train_upscaler(
     check(len(train_paths) > 0, f"no training photos under {', '.join(map(str, data))} (every photo found is held out)")
     check(len(held_paths) > 0, f"no held-out photos under {', '.join(map(str, data))} (ids that are 0 modulo 10 are held out)")
     ckpt = checkpoint.load(rd.path, warn=lambda m: log(f"warning: {m}")) if resume else None
-    if not resume and (checkpoint.has_checkpoint(rd.path) or (rd.path / "upscaler.keras").exists()):
+    if not resume and rd.holds_training_output():
         raise LookbookError(f"{rd.path} already holds an upscaler run; use --resume to continue it or choose a new --run folder")
-    rd.acquire_lock()
-    session = None
-    try:
-        rd.clear_stop()
-        if not resume:
-            rd.clear_metrics()
+    with RunLifecycle(rd, fresh=not resume) as life:
         # reading thousands of photos takes minutes on a busy machine: the app shows the run as running meanwhile
         rd.write_status("running", kind=KIND, phase="reading photos", epochs=config.epochs, total_steps=config.total_steps)
         log(f"reading {len(train_paths)} training and {len(held_paths)} held-out photos at {config.hr_size_px} px")
@@ -98,25 +93,16 @@ def train_upscaler(
                 "resume on the same data",
             )
         rd.write_config(KIND, {"config": config.to_dict(), **facts})
-        session = _build_session(config, rd, ckpt, hr_held, facts, progress)
-        if session.start_step < session.final_step:
+        state = _training_state(config, rd, life, ckpt, hr_held, facts, progress)
+        life.status = state.write_status
+        if state.start_step < state.final_step:
             log(
                 f"{'resuming' if resume else 'training'} {rd.path.name}: {len(hr_train)} photos, "
-                f"{config.patch_px} px patches x {config.batch_size}, step {session.start_step} -> {session.final_step}"
+                f"{config.patch_px} px patches x {config.batch_size}, step {state.start_step} -> {state.final_step}"
             )
-            session.write_status("running")
-            _fit(session, config, hr_train, log)
-        return _finish(session, config, facts, log)
-    except BaseException as exc:
-        if session is not None:
-            with contextlib.suppress(Exception):
-                session.write_status("failed", reason=_reason(exc))
-        else:
-            with contextlib.suppress(Exception):
-                rd.write_status("failed", reason=_reason(exc))
-        raise
-    finally:
-        rd.release_lock()
+            state.write_status("running")
+            _fit(state, config, hr_train, log)
+        return _finish(state, config, facts, log)
 
 
 def _reading(log: Callable[[str], None]) -> Callable[[int, int], None]:
@@ -206,19 +192,20 @@ def build_training_model(config: UpscalerConfig) -> Any:
     return model
 
 
-def _build_session(
+def _training_state(
     config: UpscalerConfig,
     rd: RunDir,
+    life: RunLifecycle,
     ckpt: checkpoint.Checkpoint | None,
     hr_held: np.ndarray,
     facts: dict[str, Any],
     progress: Callable[[int, int], None] | None,
 ) -> Any:
-    from lookbook.train.callbacks import TrainSession, _current_lr
+    from lookbook.train.callbacks import TrainingState, _current_lr
 
     @dataclasses.dataclass
-    class UpscalerSession(TrainSession):
-        """The GAN session's bookkeeping, with the upscaler's learning rate and sample grid."""
+    class UpscalerState(TrainingState):
+        """The GAN's training state, with the upscaler's learning rate and sample grid."""
 
         held_out: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.uint8))  # eval photos, uint8
         _handle: Any = None
@@ -243,8 +230,9 @@ def _build_session(
         checkpoint.restore(model.state_groups(), ckpt.groups)
         start_step = ckpt.step
         rd.truncate_metrics(lambda row: int(row.get("step", 0)) <= start_step)
-    return UpscalerSession(
+    return UpscalerState(
         run=rd,
+        life=life,
         gan=model,
         sampler=None,
         config=config,
@@ -296,15 +284,14 @@ def evaluate(upscaler: Any, hr: np.ndarray) -> dict[str, float]:
     }
 
 
-def _fit(session: Any, config: UpscalerConfig, hr_train: np.ndarray, log: Callable[[str], None]) -> None:
+def _fit(state: Any, config: UpscalerConfig, hr_train: np.ndarray, log: Callable[[str], None]) -> None:
     from lookbook.train import callbacks as cb
-    from lookbook.train.gan_trainer import _stop_signals
 
     class HeldOutEval(cb.RunCallback):
         """PSNR / SSIM on the held-out photos at every epoch end, as `eval_*` rows of metrics.jsonl."""
 
         def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-            s = self.session
+            s = self.state
             step = self._step(batch)
             if config.eval_images and not s.failure and self._epoch_done(step):
                 result = evaluate(s.upscaler(), s.held_out[: config.eval_images])
@@ -312,48 +299,41 @@ def _fit(session: Any, config: UpscalerConfig, hr_train: np.ndarray, log: Callab
                 gain = result["psnr_gain_db"]
                 log(f"epoch {s.epoch_of(step)}: held-out PSNR {result['psnr_db']:.2f} dB ({gain:+.2f} dB vs Lanczos)")
 
-    items = [cb.NanGuard(session), cb.MetricsLogger(session), cb.StopWatcher(session), cb.SampleGrid(session)]
-    items += [HeldOutEval(session), cb.Checkpointer(session), cb.ProgressReporter(session)]
-    with _stop_signals(session):
-        session.gan.fit(
-            _dataset(hr_train, config, session.start_step, session.final_step),
-            epochs=1,  # one Keras epoch per session: a resume may start mid-epoch (the callbacks count real epochs)
-            steps_per_epoch=session.final_step - session.start_step,
+    with state.life.stop_signals():
+        state.gan.fit(
+            _dataset(hr_train, config, state.start_step, state.final_step),
+            epochs=1,  # one Keras epoch per process: a resume may start mid-epoch (the callbacks count real epochs)
+            steps_per_epoch=state.final_step - state.start_step,
             shuffle=False,  # the batches are drawn at random, seeded by step
             verbose=0,
-            callbacks=items,
+            callbacks=cb.run_callbacks(state, HeldOutEval(state)),
         )
 
 
-def _finish(session: Any, config: UpscalerConfig, facts: dict[str, Any], log: Callable[[str], None]) -> dict[str, Any]:
+def _finish(state: Any, config: UpscalerConfig, facts: dict[str, Any], log: Callable[[str], None]) -> dict[str, Any]:
     """Final status and, unless the run failed, `upscaler.keras` with its sidecar (including the held-out scores)."""
     from lookbook.models.artifacts import save_model
-    from lookbook.models.upscaler import SCALE, UPSCALER_FILE
+    from lookbook.models.upscaler import SCALE
 
-    summary = {"run": str(session.run.path), "step": session.step, "wall_time_s": round(session.wall_time_s(), 1)}
-    if session.failure:
-        session.write_status("failed", reason=session.failure)
-        log(f"failed: {session.failure}")
-        return {**summary, "state": "failed", "reason": session.failure, "model": None}
-    if session.last_checkpoint_step != session.step:
-        session.save_checkpoint()
-    state = "finished" if session.step >= session.final_step or session.budget_spent else "stopped"
-    # the run's eval photos; the benchmark scores every held-out photo
-    scores = evaluate(session.upscaler(), session.held_out[: config.eval_images]) if config.eval_images else {}
-    path = session.run.path / UPSCALER_FILE
-    meta = {
-        "kind": KIND,
-        "scale": SCALE,
-        "input": "float32 images in [-1, 1], any size; output 4x larger, same range (clip it)",
-        "config": config.to_dict(),
-        **facts,
-        "step": session.step,
-        "epoch": session.epoch_of(session.step),
-        "eval": scores,
-        "saved": time.time(),
-    }
-    save_model(session.gan.net, path, meta)
-    extra = {"reason": session.stop_reason} if state == "stopped" else {}
-    session.write_status(state, **extra)
-    log(f"{state} at step {session.step}: {path}")
-    return {**summary, "state": state, "model": str(path), **extra}
+    def save() -> Path:
+        # the run's eval photos; the benchmark scores every held-out photo
+        scores = evaluate(state.upscaler(), state.held_out[: config.eval_images]) if config.eval_images else {}
+        path = state.run.path / UPSCALER_FILE
+        meta = {
+            "kind": KIND,
+            "scale": SCALE,
+            "input": "float32 images in [-1, 1], any size; output 4x larger, same range (clip it)",
+            "config": config.to_dict(),
+            **facts,
+            "step": state.step,
+            "epoch": state.epoch_of(state.step),
+            "eval": scores,
+            "saved": time.time(),
+        }
+        save_model(state.gan.net, path, meta)
+        return path
+
+    summary = {"run": str(state.run.path), "step": state.step, "wall_time_s": round(state.wall_time_s(), 1)}
+    end = state.end(save, log, f"at step {state.step}")
+    path = end.pop("path")
+    return {**summary, **end, "model": path and str(path)}

@@ -198,11 +198,7 @@ def classifier(path: str | os.PathLike) -> artifacts.ClassifierHandle:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _model_meta(path: str, mtime_ns: int) -> dict[str, Any]:
-    sidecar = artifacts.sidecar_path(Path(path))
-    try:
-        meta = json.loads(sidecar.read_text()) if sidecar.is_file() else {}
-    except (OSError, json.JSONDecodeError):
-        meta = {}
+    meta = artifacts.read_sidecar(Path(path))
     return {**meta, "size_bytes": os.stat(path).st_size if mtime_ns else 0, "mtime_ns": mtime_ns}
 
 

@@ -1,5 +1,6 @@
 """Training page sections: the header, a GAN and a classifier tab (new-run form + live view of a run), and the runs
-table with curves of several runs overlaid. Launching, stopping and reading runs go through lookbook.train.launcher."""
+table with curves of several runs overlaid. Launching goes through lookbook.train.launcher, stopping and reading runs
+through the run package (lookbook.run)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from lookbook import paths
-from lookbook.models.artifacts import GENERATOR_FILE
-from lookbook.train import launcher, scoring
+from lookbook.run import reader, scores
+from lookbook.run.layout import GENERATOR_FILE, LIVE_STATES
 from lookbook.ui import training_scores
 from lookbook.ui.training_launch import KIND_NAMES, apply_pending, key, launch_form
-from lookbook.ui.training_live import live_view, run_metrics, run_picker, run_settings, runs_of, use_button
+from lookbook.ui.training_live import live_view, run_metrics, run_picker, runs_of, use_button
 from lookbook.ui.training_sweeps import sweeps_section
 from lookbook.ui.widgets import chart
 from lookbook.viz import training as charts
@@ -28,6 +29,7 @@ RANK_BY = "train.runs.rank_by"
 DEFAULT_METRICS = {
     "gan": ("g_loss", "d_loss", "eval_fcd", "eval_recognisability"),
     "classifier": ("val_accuracy", "val_loss", "accuracy", "loss"),
+    "upscaler": ("loss", "eval_psnr_db", "eval_psnr_gain_db", "eval_ssim"),
 }
 # run-table columns shown first, in this order (the rest follow as list_runs gives them)
 TABLE_FIRST = ["id", "kind", "preset", "state", "progress", "epoch", "epochs", "step"]
@@ -39,8 +41,8 @@ __all__ = ["TABS", "apply_pending", "compare_section", "header", "run_section", 
 def header() -> None:
     """Title, where runs live, and which runs are training right now."""
     st.title("Training")
-    runs = launcher.list_runs(paths.runs_dir())
-    live = runs[runs["state"].isin(launcher.LIVE_STATES)] if len(runs) else runs
+    runs = reader.list_runs(paths.runs_dir())
+    live = runs[runs["state"].isin(LIVE_STATES)] if len(runs) else runs
     where = f"Runs live in `{paths.runs_dir()}`"
     now = f"; training now: {', '.join(f'**{i}**' for i in live['id'])}" if len(live) else ""
     st.caption(
@@ -69,7 +71,7 @@ def run_section(kind: str) -> None:
 # runs table and comparison --------------------------------------------------------------------------
 def compare_section() -> None:
     """Every run with its settings, state and best metric; curves of the chosen runs overlaid."""
-    runs = launcher.list_runs(paths.runs_dir())
+    runs = reader.list_runs(paths.runs_dir())
     if runs.empty:
         st.info(
             "No runs yet. Start one on the GAN or Classifier tab, or with `python -m lookbook train`.", icon=":material/info:"
@@ -161,14 +163,14 @@ def _runs_table(runs: pd.DataFrame) -> str:
             training_scores.start(missing, key="train.runs.score_all", label=f"Score {len(missing)} unscored run(s)")
             _use_best_button(table, rank_by, key="train.runs.use_best")
     st.caption(training_scores.judge_note())
-    table = scoring.rank_runs(table, rank_by)
-    best = scoring.best_run(table[table["kind"] == "gan"], rank_by)
+    table = scores.rank_runs(table, rank_by)
+    best = scores.best_run(table[table["kind"] == "gan"], rank_by)
     table.insert(0, "best", table["id"].eq(best).map({True: "★", False: ""}))
-    scores = [c for c in training_scores.SCORE_HELP if c in table] + (["score_judge"] if "score_judge" in table else [])
-    first = ["best", *TABLE_FIRST[:4], *scores, *TABLE_FIRST[4:]]
+    shown = [c for c in training_scores.SCORE_HELP if c in table] + (["score_judge"] if "score_judge" in table else [])
+    first = ["best", *TABLE_FIRST[:4], *shown, *TABLE_FIRST[4:]]
     order = [c for c in first if c in table] + [c for c in table if c not in first and c not in TABLE_HIDDEN]
     config: dict[str, Any] = {
-        "best": st.column_config.TextColumn("", help=f"The best-scored GAN run by {scoring.BY_COLUMN[rank_by].label}", width=30),
+        "best": st.column_config.TextColumn("", help=f"The best-scored GAN run by {scores.BY_COLUMN[rank_by].label}", width=30),
         "progress": st.column_config.ProgressColumn("progress", format="percent", min_value=0, max_value=1),
         "updated": st.column_config.DatetimeColumn("updated", format="distance"),
         "best_value": st.column_config.NumberColumn("best value", format="%.4g"),
@@ -186,7 +188,7 @@ def _runs_table(runs: pd.DataFrame) -> str:
 
 def _use_best_button(table: pd.DataFrame, rank_by: str, key: str) -> None:
     """Make the best-scored GAN run's generator the Lookbook's, in one click."""
-    best = scoring.best_run(table[table["kind"] == "gan"], rank_by)
+    best = scores.best_run(table[table["kind"] == "gan"], rank_by)
     path = table.loc[table["id"] == best, "path"].iloc[0] if best else None
     model = Path(path) / GENERATOR_FILE if path else None
     use_button("gan", model if model is not None and model.is_file() else None, key=key, label=f"Use the best ({best})")
@@ -197,8 +199,8 @@ def _score_comparison(chosen: pd.DataFrame, rank_by: str) -> None:
     columns = [c for c in training_scores.SCORE_HELP if c in chosen and chosen[c].notna().any()]
     if not columns or len(chosen) < 2:
         return
-    st.markdown(f"**Scores**, best first by {scoring.BY_COLUMN[rank_by].label}")
-    ranked = scoring.rank_runs(chosen, rank_by)
+    st.markdown(f"**Scores**, best first by {scores.BY_COLUMN[rank_by].label}")
+    ranked = scores.rank_runs(chosen, rank_by)
     st.dataframe(
         ranked[["id", *columns]],
         hide_index=True,
@@ -221,7 +223,7 @@ def _settings_diff(chosen: list[str], paths_by_id: dict[str, str]) -> None:
     """The settings that differ between the chosen runs, one column per run."""
     if len(chosen) < 2:
         return
-    settings = {run_id: run_settings(paths_by_id[run_id]) for run_id in chosen}
+    settings = {run_id: reader.run_settings(paths_by_id[run_id]) for run_id in chosen}
     names = list(dict.fromkeys(k for s in settings.values() for k in s))
     skip = {"kind", "data", "categories", "lookbook_version", "devices", "replicas"}
     rows = {}

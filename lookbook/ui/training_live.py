@@ -1,16 +1,14 @@
 """The Training page's view of one run, read from its run directory and redrawn every few seconds while it trains:
 status, progress, curves, sample grids, quality metrics, the classifier's report, and stop / resume / use-this-model.
 
-Everything shown comes from the run folder (via lookbook.train.launcher), so a reload, a second tab or an app restart
+Everything shown comes from the run folder (via lookbook.run.reader), so a reload, a second tab or an app restart
 shows the same run, still going.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,10 @@ from PIL import Image
 
 from lookbook import paths
 from lookbook.errors import LookbookError
-from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE
-from lookbook.runs import CONFIG_FILE, METRICS_FILE, RunDir
-from lookbook.train import checkpoint, launcher, scoring
+from lookbook.run import process, reader, scores
+from lookbook.run.folder import RunDir
+from lookbook.run.layout import CONFIG_FILE, LIVE_STATES, MODEL_FILES
+from lookbook.train import launcher
 from lookbook.ui import cache, state, training_scores
 from lookbook.ui.training_fields import format_number
 from lookbook.ui.training_launch import key
@@ -35,7 +34,6 @@ IDLE_REFRESH_S = 10.0  # how often a run that is not training is checked for hav
 SAMPLES_REFRESH_S = 10.0  # how often a training run's sample grid and log are reread (a new grid comes once an epoch)
 GRID_WIDTH_PX = 560  # sample grids are drawn this wide (8 columns of 64 px images are 530 px)
 SAMPLE_ROW_PX = 60  # height of a sample-grid row in its table: a 32 px grid row is drawn about twice as large
-REPORT_FILE = "report.json"  # lookbook.train.classifier_trainer.REPORT_FILE (importing that module loads Keras)
 STATE_BADGES = {
     "starting": ("blue", ":material/hourglass_top:", "starting"),
     "running": ("blue", ":material/progress_activity:", "running"),
@@ -44,72 +42,31 @@ STATE_BADGES = {
     "failed": ("red", ":material/error:", "failed"),
     "created": ("gray", ":material/radio_button_unchecked:", "not started"),
 }
-MODEL_FILES = {"gan": GENERATOR_FILE, "classifier": CLASSIFIER_FILE}
 MODEL_STATE = {"gan": (state.GENERATOR, state.GENERATOR_CHOICE), "classifier": (state.CLASSIFIER, state.CLASSIFIER_CHOICE)}
 
 
 # reading a run ---------------------------------------------------------------------------------------
 def runs_of(kind: str) -> pd.DataFrame:
-    """The runs of one kind under the runs root, newest first (launcher.list_runs)."""
-    runs = launcher.list_runs(paths.runs_dir())
+    """The runs of one kind under the runs root, newest first (reader.list_runs)."""
+    runs = reader.list_runs(paths.runs_dir())
     return runs[runs["kind"] == kind].reset_index(drop=True)
-
-
-def run_facts(run: str | Path) -> dict[str, Any]:
-    """config.json (or, just after launch, what launch.json says it will be); {} when neither is readable."""
-    rd = RunDir.at(run)
-    for path in (rd.path / CONFIG_FILE, rd.path / launcher.LAUNCH_FILE):
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict):
-            return data
-    return {}
-
-
-def run_settings(run: str | Path) -> dict[str, Any]:
-    """A run's hyperparameters as a flat dict (a classifier's config.json nests them under "config")."""
-    facts = run_facts(run)
-    nested = facts.get("config")
-    return dict(nested) if isinstance(nested, dict) else facts
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _metrics(path: str, size: int, mtime_ns: int) -> pd.DataFrame:
-    return launcher.read_metrics(Path(path).parent)
+    return reader.read_metrics(Path(path).parent)
 
 
 def run_metrics(run: str | Path) -> pd.DataFrame:
     """metrics.jsonl as a table, reread only when the file changes, with a fractional `epoch_progress` column."""
-    file = RunDir.at(run).path / METRICS_FILE
+    file = reader.metrics_file(run)
     try:
         stat = file.stat()
         size, mtime = stat.st_size, stat.st_mtime_ns
     except OSError:
         size, mtime = 0, 0
     metrics = _metrics(str(file), size, mtime)
-    return charts.with_epoch_progress(metrics, run_facts(run).get("steps_per_epoch"))
-
-
-def checkpoint_step(run: str | Path) -> int | None:
-    """The step of a run's newest readable checkpoint (its metadata only), or None when it has none."""
-    for path in checkpoint.checkpoint_paths(RunDir.at(run).path):
-        try:
-            with np.load(path, allow_pickle=False) as data:  # an .npz is read lazily: only the meta member here
-                return int(json.loads(bytes(data["meta"]).decode("utf-8"))["step"])
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # half-written or damaged: try the previous
-            continue
-    return None
-
-
-def classifier_report(run: str | Path) -> dict[str, Any] | None:
-    """The classifier run's report.json (accuracy per split, confusion matrix, per-class scores), once it is written."""
-    try:
-        report = json.loads((RunDir.at(run).path / REPORT_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-    return report if isinstance(report, dict) else None
+    return charts.with_epoch_progress(metrics, reader.run_facts(run).get("steps_per_epoch"))
 
 
 def run_label(row: pd.Series) -> str:
@@ -124,7 +81,7 @@ def run_picker(kind: str, runs: pd.DataFrame) -> str:
     labels = {row["path"]: run_label(row) for _, row in runs.iterrows()}
     widget = key(kind, "run")
     if st.session_state.get(widget) not in options:
-        live = runs[runs["state"].isin(launcher.LIVE_STATES)]
+        live = runs[runs["state"].isin(LIVE_STATES)]
         st.session_state[widget] = (live if len(live) else runs)["path"].iloc[0]
     return st.selectbox("Run to watch", options, key=widget, format_func=lambda p: labels.get(p, p))
 
@@ -144,13 +101,13 @@ def live_view(kind: str, run: str) -> None:
 
 def _busy(kind: str, run: str) -> bool:
     """Whether the run is training or its score is being computed (its view then changes by itself)."""
-    if launcher.run_status(run)["state"] in launcher.LIVE_STATES:
+    if reader.run_status(run)["state"] in LIVE_STATES:
         return True
-    return kind == "gan" and scoring.score_state(run)["state"] == "scoring"
+    return kind == "gan" and scores.score_state(run)["state"] == "scoring"
 
 
 def _view(kind: str, run: str) -> None:
-    status = launcher.run_status(run)
+    status = reader.run_status(run)
     _notice_change(kind, run, _busy(kind, run))
     metrics = run_metrics(run)
     _status_block(kind, run, status, metrics)
@@ -166,10 +123,10 @@ def _tail(kind: str, run: str) -> None:
     """The sample grid and the log: they change once an epoch, so a live run redraws them less often (a table of
     sample rows redrawn every few seconds would flicker)."""
     if kind == "gan":
-        _samples(run, run_settings(run))
-    status = launcher.run_status(run)
+        _samples(run, reader.run_settings(run))
+    status = reader.run_status(run)
     with st.expander("Log", expanded=status["state"] == "failed", icon=":material/terminal:"):
-        tail = launcher.log_tail(run, 40)
+        tail = reader.log_tail(run, 40)
         st.code(tail or "(nothing logged yet)", language=None, wrap_lines=True)
 
 
@@ -197,11 +154,11 @@ def _status_block(kind: str, run: str, status: dict[str, Any], metrics: pd.DataF
         st.badge(text, icon=icon, color=colour)
         if status.get("stale"):
             st.badge("process gone", icon=":material/link_off:", color="red")
-        if run_state in launcher.LIVE_STATES and rd.stop_requested():
+        if run_state in LIVE_STATES and rd.stop_requested():
             st.badge("stop requested", icon=":material/pending:", color="orange")
         st.caption(f"`{paths.display_path(run)}` · {_updated(status.get('updated'))}")
-    reason = launcher.describe_reason(run, status)
-    if reason and run_state not in launcher.LIVE_STATES:
+    reason = reader.describe_reason(run, status)
+    if reason and run_state not in LIVE_STATES:
         tell = st.error if run_state == "failed" else st.info
         tell(f"{str(reason)[:500]}", icon=":material/info:")
     if run_state == "starting":
@@ -221,12 +178,12 @@ def _progress(kind: str, run: str, status: dict[str, Any]) -> tuple[float, str]:
         step, total = int(status["step"]), int(status["total_steps"])
         parts.append(f"step {step:,} of {total:,}")
         share = step / total if total else share
-    budget = launcher.time_budget(run)
+    budget = reader.time_budget(run)
     if budget is not None:
         used, allowed = budget
         parts.append(f"{_duration(used)} of its {allowed / 60:g} min budget")
         share = max(share, used / allowed)  # the budget ends the run before its last epoch
-    eta = launcher.eta_seconds(run)
+    eta = reader.eta_seconds(run)
     if eta is not None:
         parts.append(f"about {_duration(eta)} left")
     elif status.get("state") == "finished":
@@ -260,34 +217,34 @@ def _controls(kind: str, run: str, status: dict[str, Any]) -> None:
     rd = RunDir.at(run)
     bar = st.container(horizontal=True, vertical_alignment="bottom")
     with bar:
-        if run_state in launcher.LIVE_STATES:
+        if run_state in LIVE_STATES:
             if st.button("Stop", key=key(kind, "stop"), icon=":material/stop_circle:", disabled=rd.stop_requested()):
                 _stop(run)
-        elif kind == "gan" and checkpoint_step(run) is not None:
+        elif kind == "gan" and reader.checkpoint_step(run) is not None:
             _resume_controls(run, status)
         model = rd.path / MODEL_FILES[kind]
-        if model.is_file() and run_state not in launcher.LIVE_STATES:
+        if model.is_file() and run_state not in LIVE_STATES:
             use_button(kind, model, key=key(kind, "use_model"))
 
 
 def _stop(run: str) -> None:
     with st.spinner("Asking the run to stop…"):
-        launcher.stop_run(run)
+        process.stop_run(run)
     st.toast("Stop requested: the run saves a checkpoint, then stops.", icon=":material/pause_circle:")
     st.rerun()
 
 
 def _resume_controls(run: str, status: dict[str, Any]) -> None:
-    settings = run_settings(run)
+    settings = reader.run_settings(run)
     finished = status.get("state") == "finished"
     field, current, wanted = _resume_target(run, settings, status, finished)
-    step = checkpoint_step(run)
+    step = reader.checkpoint_step(run)
     label = "Train longer" if finished else f"Resume from step {step:,}"
     if st.button(label, key=key("gan", "resume"), icon=":material/play_circle:", type="primary"):
         data = settings.get("data")
         overrides = {field: wanted} if wanted != current else {}
         if not data:
-            st.error(f"Not resumed: {run}/config.json does not say which dataset the run used.", icon=":material/error:")
+            st.error(f"Not resumed: {run}/{CONFIG_FILE} does not say which dataset the run used.", icon=":material/error:")
             return
         try:
             with st.spinner("Starting the trainer…"):
@@ -301,7 +258,7 @@ def _resume_controls(run: str, status: dict[str, Any]) -> None:
 
 def _resume_target(run: str, settings: dict[str, Any], status: dict[str, Any], finished: bool) -> tuple[str, Any, Any]:
     """(config field, its value, the value asked for): the time budget of a run a budget ends, else its epochs."""
-    budget = launcher.time_budget(run)
+    budget = reader.time_budget(run)
     if budget is not None and (not finished or budget[0] >= budget[1]):  # more epochs would not train it
         minutes = budget[1] / 60
         wanted = st.number_input(
@@ -357,7 +314,7 @@ def use_model(kind: str, model: str) -> None:
 
 # GAN panels -----------------------------------------------------------------------------------------
 def _gan_panels(run: str, metrics: pd.DataFrame) -> None:
-    settings = run_settings(run)
+    settings = reader.run_settings(run)
     controls = st.container(horizontal=True, vertical_alignment="bottom")
     with controls:
         window = st.slider(
@@ -424,7 +381,7 @@ def _quality(metrics: pd.DataFrame, x: str) -> None:
 
 
 def _samples(run: str, settings: dict[str, Any]) -> None:
-    grids = launcher.sample_epochs(run)
+    grids = reader.sample_epochs(run)
     st.markdown("**Samples** (the same latent vectors every epoch)")
     if not grids:
         st.caption("The first sample grid appears at the end of the first epoch.")
@@ -519,7 +476,7 @@ def _classifier_panels(run: str, metrics: pd.DataFrame) -> None:
             "",
             key=key("classifier", "curves"),
         )
-    report = classifier_report(run)
+    report = reader.classifier_report(run)
     if report is None:
         return
     _report(report)

@@ -13,11 +13,12 @@ import streamlit as st
 
 from lookbook import paths
 from lookbook.errors import LookbookError
-from lookbook.models.artifacts import GENERATOR_FILE
+from lookbook.run import scores
+from lookbook.run.layout import GENERATOR_FILE
 from lookbook.train import scoring
 from lookbook.ui import cache, state
 
-SCORE_HELP = {m.column: m.help for m in scoring.METRICS}
+SCORE_HELP = {m.column: m.help for m in scores.METRICS}
 
 
 def judge() -> str | None:
@@ -56,13 +57,13 @@ def start(runs: list[str], key: str, label: str = "Score", help_text: str | None
 
 def score_panel(run: str, run_state: str) -> None:
     """A GAN run's score: the four figures, who judged, and Score / Score again."""
-    info = scoring.score_state(run)
+    info = scores.score_state(run)
     has_generator = (Path(run) / GENERATOR_FILE).is_file()
     st.markdown("**Score** (its garments judged by a classifier against the dataset's real images)")
     score = info["score"] if info["state"] in ("scored", "outdated", "scoring") else None
     if score and not score.get("error"):
         values = score.get("metrics") or {}
-        for metric, col in zip(scoring.METRICS, st.columns(len(scoring.METRICS))):
+        for metric, col in zip(scores.METRICS, st.columns(len(scores.METRICS))):
             value = values.get(metric.key)
             shown = "–" if value is None else (f"{value:.1%}" if metric.key != "fcd" else f"{value:.2f}")
             col.metric(metric.label, shown, help=metric.help, border=True)
@@ -102,7 +103,7 @@ def unscored(table: pd.DataFrame) -> list[str]:
     return [
         p
         for p in ended["path"]
-        if (Path(p) / GENERATOR_FILE).is_file() and scoring.score_state(p)["state"] in ("none", "outdated")
+        if (Path(p) / GENERATOR_FILE).is_file() and scores.score_state(p)["state"] in ("none", "outdated")
     ]
 
 
@@ -112,7 +113,7 @@ def score_column_config() -> dict[str, Any]:
         m.column: st.column_config.NumberColumn(
             m.label, help=m.help, format="%.2f" if m.key == "fcd" else "percent", width="small"
         )
-        for m in scoring.METRICS
+        for m in scores.METRICS
     }
     config["score_judge"] = st.column_config.TextColumn("judge", help="The classifier that scored the run.")
     return config
@@ -120,8 +121,8 @@ def score_column_config() -> dict[str, Any]:
 
 def sort_picker(key: str, conditional: bool = True) -> str:
     """Which score ranks runs (best first)."""
-    options = [m.column for m in scoring.METRICS]
+    options = [m.column for m in scores.METRICS]
     if st.session_state.get(key) not in options:
-        st.session_state[key] = scoring.default_sort_column(conditional)
-    labels = {m.column: m.label for m in scoring.METRICS}
+        st.session_state[key] = scores.default_sort_column(conditional)
+    labels = {m.column: m.label for m in scores.METRICS}
     return st.selectbox("Rank by", options, key=key, format_func=labels.get, help="Runs are sorted best first by this score.")

@@ -19,7 +19,9 @@ import streamlit as st
 from lookbook import paths
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import GENERATOR_FILE
-from lookbook.train import launcher, presets, scoring, sweep, sweep_queue
+from lookbook.run import reader
+from lookbook.run.scores import best_run, rank_runs, score_columns
+from lookbook.train import presets, sweep, sweep_queue
 from lookbook.ui import cache, state, training_fields, training_scores
 from lookbook.ui.training_launch import dataset_picker
 from lookbook.ui.training_live import use_button
@@ -236,8 +238,8 @@ def _sweep_card(root: Path, record: dict[str, Any], rank_by: str) -> None:
     if table.empty:
         st.caption("Waiting for the sweeps queued before it." if sweep_state == "queued" else "No run has started yet.")
         return
-    table = scoring.rank_runs(table, rank_by)
-    best = scoring.best_run(table, rank_by)
+    table = rank_runs(table, rank_by)
+    best = best_run(table, rank_by)
     table.insert(0, "best", table["run_id"].eq(best).map({True: "★", False: ""}))
     swept = [c for c in _swept_keys(record) if c in table]
     scores = [c for c in training_scores.SCORE_HELP if c in table]
@@ -272,9 +274,9 @@ def summary_table(root: Path, name: str) -> pd.DataFrame:
     if table.empty:
         return table
     for i, run_id in enumerate(table["run_id"]):
-        for column, value in scoring.score_columns(root / str(run_id)).items():
+        for column, value in score_columns(root / str(run_id)).items():
             table.loc[i, column] = value
-    live = {r: launcher.run_status(root / r).get("state") for r in table["run_id"] if (root / r).is_dir()}
+    live = {r: reader.run_status(root / r).get("state") for r in table["run_id"] if (root / r).is_dir()}
     table["state"] = [live.get(r) or s for r, s in zip(table["run_id"], table["state"])]
     return table
 

@@ -1,4 +1,4 @@
-"""Plotly figures of training runs (metrics.jsonl tables from lookbook.train.launcher.read_metrics), in the house template."""
+"""Plotly figures of training runs (metrics.jsonl tables from lookbook.run.reader.read_metrics), in the house template."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lookbook.train.launcher import smooth
 from lookbook.viz.charts import INK, MUTED, PALETTE, TEMPLATE
 
 D_COLOUR, G_COLOUR = PALETTE[0], PALETTE[1]
@@ -42,6 +41,10 @@ METRIC_TITLES: dict[str, str] = {
     "eval_within_class_diversity": "within-class diversity ↑",
     "eval_conditional_accuracy": "asked-for class ↑",
     "eval_time_s": "eval time (s)",
+    "eval_psnr_db": "held-out PSNR (dB) ↑",
+    "eval_lanczos_psnr_db": "Lanczos PSNR (dB)",
+    "eval_psnr_gain_db": "PSNR gain over Lanczos (dB) ↑",
+    "eval_ssim": "held-out SSIM ↑",
 }
 # Quality metrics shown first, in this order, when a run logs them.
 EVAL_ORDER = ("eval_fcd", "eval_recognisability", "eval_coverage", "eval_conditional_accuracy", "eval_kid")
@@ -97,6 +100,16 @@ def _series(metrics: pd.DataFrame, key: str, x: str) -> tuple[pd.Series, pd.Seri
     keep = y.notna()
     xs = metrics[x] if x in metrics else pd.Series(metrics.index, index=metrics.index)
     return xs[keep], y[keep]
+
+
+def smooth(series: pd.Series, window: int) -> pd.Series:
+    """Trailing rolling mean over `window` logged values; gaps (NaN) stay gaps and are not averaged in."""
+    series = pd.to_numeric(series, errors="coerce").astype("float64")
+    window = int(window)
+    if window <= 1:
+        return series.copy()
+    values = series.dropna()
+    return values.rolling(window, min_periods=1).mean().reindex(series.index)
 
 
 def _add_raw_and_smoothed(

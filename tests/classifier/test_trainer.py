@@ -11,7 +11,7 @@ from lookbook.data.dataset import PreparedDataset, write_prepared
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import load_classifier
 from lookbook.models.classifier_config import ClassifierConfig, preset_config
-from lookbook.runs import RunDir
+from lookbook.run.folder import RunDir
 from lookbook.train.classifier_trainer import load_split, train_classifier
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lookbook.errors import LookbookError
-from lookbook.train import checkpoint
+from lookbook.run import checkpoint, layout
 
 
 def groups(value: float) -> dict[str, list[np.ndarray]]:
@@ -20,16 +20,19 @@ def test_round_trip_and_previous_kept(tmp_path):
     assert latest.step == 20 and latest.meta["groups"] == {"generator": 2, "gan": 1}
     np.testing.assert_array_equal(latest.groups["generator"][0], np.full((2, 3), 2.0))
     np.testing.assert_array_equal(latest.groups["generator"][1], np.arange(4))
-    previous = checkpoint.read(tmp_path / checkpoint.PREVIOUS_FILE)
+    previous = checkpoint.read(tmp_path / layout.PREVIOUS_CHECKPOINT_FILE)
     assert previous.step == 10
-    assert sorted(p.name for p in tmp_path.iterdir()) == [checkpoint.LATEST_FILE, checkpoint.PREVIOUS_FILE]  # no temp files
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        layout.CHECKPOINT_FILE,
+        layout.PREVIOUS_CHECKPOINT_FILE,
+    ]  # no temp files
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
 def test_corrupt_latest_falls_back_to_previous_with_warning(tmp_path, damage):
     checkpoint.save(tmp_path, groups(1.0), {"step": 10})
     checkpoint.save(tmp_path, groups(2.0), {"step": 20})
-    latest = tmp_path / checkpoint.LATEST_FILE
+    latest = tmp_path / layout.CHECKPOINT_FILE
     data = latest.read_bytes()
     latest.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"not a zip" * 100, "empty": b""}[damage])
     warnings = []
@@ -41,7 +44,7 @@ def test_corrupt_latest_falls_back_to_previous_with_warning(tmp_path, damage):
 def test_no_usable_checkpoint_is_a_one_line_error(tmp_path):
     with pytest.raises(LookbookError, match="no checkpoint to resume"):
         checkpoint.load(tmp_path)
-    (tmp_path / checkpoint.LATEST_FILE).write_bytes(b"junk")
+    (tmp_path / layout.CHECKPOINT_FILE).write_bytes(b"junk")
     with pytest.raises(LookbookError, match="no usable checkpoint"):
         checkpoint.load(tmp_path)
 

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 
 from lookbook.cli import main
-from lookbook.runs import RunDir
-from lookbook.train import checkpoint
+from lookbook.run import checkpoint, layout
+from lookbook.run.folder import RunDir
 from tests.gan.conftest import TINY_MODEL, TINY_QUICK, UNCONDITIONAL, metrics_rows, run_cli, start_cli, status, wait_for
 
 LOSSES = ("d_loss", "g_loss", "d_real", "d_fake")
@@ -179,12 +179,12 @@ def test_stop_file_then_corrupt_checkpoint_resume(tiny_data, tmp_path, capsys):
     result = train_gan(config, tiny_data, run, preset="quick", progress=stop_at_step_5)
     st = status(run)
     assert result["state"] == st["state"] == "stopped" and "STOP" in st["reason"] and st["step"] == 5
-    assert checkpoint.read(run / checkpoint.LATEST_FILE).step == 5  # the stop wrote a mid-epoch checkpoint
-    assert checkpoint.read(run / checkpoint.PREVIOUS_FILE).step == 4  # the last epoch end
+    assert checkpoint.read(run / layout.CHECKPOINT_FILE).step == 5  # the stop wrote a mid-epoch checkpoint
+    assert checkpoint.read(run / layout.PREVIOUS_CHECKPOINT_FILE).step == 4  # the last epoch end
     assert (run / "generator.keras").is_file()  # a stopped run can still be sampled
     assert [r["step"] for r in metrics_rows(run)] == [1, 2, 3, 4, 5]
     # damage the latest checkpoint: resuming falls back to the previous one, with a warning
-    latest = run / checkpoint.LATEST_FILE
+    latest = run / layout.CHECKPOINT_FILE
     latest.write_bytes(latest.read_bytes()[:100])
     assert main(["train", "gan", "--run", str(run), "--resume", "--set", "epochs=4"]) == 0
     err = capsys.readouterr().err
@@ -245,7 +245,7 @@ def test_kill_9_mid_epoch_then_resume_matches_uninterrupted_run(small_data, tmp_
     assert done.returncode == 0, done.stderr[-2000:]
 
     def mid_epoch_checkpoint() -> bool:
-        path = broken / checkpoint.LATEST_FILE
+        path = broken / layout.CHECKPOINT_FILE
         try:
             return path.is_file() and checkpoint.read(path).step % SPE != 0
         except ValueError:

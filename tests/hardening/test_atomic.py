@@ -9,7 +9,7 @@ import pytest
 
 from lookbook import atomic
 from lookbook.errors import LookbookError
-from lookbook.runs import RunDir
+from lookbook.run.folder import RunDir
 
 
 @pytest.fixture()

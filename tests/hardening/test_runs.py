@@ -15,8 +15,11 @@ import pytest
 from lookbook import atomic
 from lookbook.cli import main
 from lookbook.errors import LookbookError
-from lookbook.runs import LOCK_FILE, METRICS_FILE, RunDir
-from lookbook.train import checkpoint, gan_trainer
+from lookbook.run import checkpoint
+from lookbook.run.folder import RunDir
+from lookbook.run.layout import LOCK_FILE, METRICS_FILE
+from lookbook.run.lifecycle import RunLifecycle
+from lookbook.train import gan_trainer
 from tests.conftest import make_tiny_dataset
 from tests.gan.conftest import TINY_QUICK
 from tests.hardening.helpers import assert_one_line_error, run_capped
@@ -62,7 +65,7 @@ def test_six_processes_racing_for_a_run_lock_get_one_holder(tmp_path, stale):
 def test_a_lock_of_a_killed_holder_is_taken_over_and_released(tmp_path):
     run = RunDir.at(tmp_path / "run")
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from lookbook.runs import RunDir; RunDir.at({str(run.path)!r}).acquire_lock(); input()"],
+        [sys.executable, "-c", f"from lookbook.run.folder import RunDir; RunDir.at({str(run.path)!r}).acquire_lock(); input()"],
         stdin=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
@@ -116,7 +119,7 @@ def test_a_run_killed_before_its_first_checkpoint_is_not_a_dead_end(tmp_path, ca
     _killed_before_first_checkpoint(run_path, _dead_pid())
     run = RunDir.at(run_path)
     assert run.read_status()["state"] == "failed" and not checkpoint.has_checkpoint(run.path)
-    assert not gan_trainer.has_training_output(run)  # a plain start is allowed ...
+    assert not run.holds_training_output()  # a plain start is allowed ...
     data = make_tiny_dataset(tmp_path / "data", n_per_class=16, size=32).root
     assert main(["train", "gan", "--data", str(data), "--run", str(run_path), "--resume", *TINY_QUICK[2:]]) == 2
     assert_one_line_error(capsys.readouterr().err, "no checkpoint to resume from", "start it without --resume")  # ... and named
@@ -161,3 +164,24 @@ def test_a_checkpoint_with_damaged_metadata_falls_back_or_says_so(tmp_path):
         with pytest.raises(LookbookError, match="no usable checkpoint") as err:
             checkpoint.load(tmp_path)
         assert "\n" not in str(err.value)
+
+
+def test_lifecycle_locks_starts_afresh_and_marks_a_raising_run_failed(tmp_path):
+    run = RunDir.at(tmp_path / "run")
+    run.request_stop()
+    run.append_metrics({"step": 1})
+    with pytest.raises(ValueError), RunLifecycle(run, fresh=True):
+        assert run.is_locked() and not run.stop_requested() and run.read_metrics() == []
+        raise ValueError("bad input\nmore detail")
+    assert run.read_status()["state"] == "failed" and run.read_status()["reason"] == "ValueError: bad input"
+    assert not run.is_locked()
+
+
+def test_lifecycle_stops_for_the_stop_file_or_a_spent_budget(tmp_path):
+    run = RunDir.at(tmp_path / "run")
+    life = RunLifecycle(run)
+    assert not life.should_stop(59.0, 60.0)
+    assert life.should_stop(60.0, 60.0) and life.budget_spent and life.stop_reason is None
+    run.request_stop()
+    asked = RunLifecycle(run)
+    assert asked.should_stop(1.0, 0.0) and asked.stop_reason == "stop requested (STOP file)" and not asked.budget_spent

@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from lookbook.runs import RunDir
-from lookbook.train import launcher
+from lookbook.run import liveness
+from lookbook.run.folder import RunDir
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +20,6 @@ def no_leftover_trainers(tmp_path):
         rd = RunDir.at(status.parent)
         pids = {int(rd.read_status().get("pid", -1)), int((rd.lock_holder() or {}).get("pid", -1))}
         for pid in pids:
-            if pid != os.getpid() and launcher._running(pid) and launcher._is_trainer(pid):
+            if pid != os.getpid() and liveness.pid_alive(pid) and liveness.is_trainer(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lookbook.runs import RunDir
+from lookbook.run.folder import RunDir
 
 
 def dead_pid() -> int:

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from lookbook.errors import LookbookError
-from lookbook.runs import RunDir
+from lookbook.run import layout
+from lookbook.run.folder import RunDir
 from lookbook.train import launcher
 from lookbook.train.presets import gan_preset
 from tests.launcher.helpers import make_run
@@ -65,11 +66,11 @@ def test_folder_written_by_a_live_process_is_refused(tiny_dataset, tmp_path):
     rd = RunDir.at(tmp_path / "run")
     rd.acquire_lock()  # this test process plays the live trainer
     try:
-        with pytest.raises(LookbookError, match=f"is being written by process {os.getpid()}"):
+        with pytest.raises(LookbookError, match=f"is already being written by process {os.getpid()}"):
             launcher.start_run("gan", tiny_dataset.root, rd.path, "quick", {"batch_size": 16})
     finally:
         rd.release_lock()
-    assert not (rd.path / launcher.LOG_FILE).exists()
+    assert not (rd.path / layout.LOG_FILE).exists()
 
 
 def test_resume_and_reuse_rules(tiny_dataset, tmp_path):

@@ -10,8 +10,9 @@ import time
 import pytest
 
 from lookbook.errors import LookbookError
-from lookbook.runs import RunDir
-from lookbook.train import checkpoint, launcher
+from lookbook.run import checkpoint, layout, process, reader
+from lookbook.run.folder import RunDir
+from lookbook.train import launcher
 
 pytestmark = pytest.mark.slow  # each run starts TensorFlow in a fresh process (~5-10 s)
 
@@ -35,21 +36,21 @@ def test_started_run_finishes_and_is_listed_with_its_preset(tiny_dataset, tmp_pa
     t0 = time.monotonic()
     pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", {**TINY, "epochs": 2})
     assert time.monotonic() - t0 < 5  # the caller never waits for training
-    assert pid > 0 and launcher.run_status(run)["state"] in launcher.LIVE_STATES
-    assert launcher.list_runs(tmp_path / "runs")["state"].tolist()[0] in launcher.LIVE_STATES
+    assert pid > 0 and reader.run_status(run)["state"] in layout.LIVE_STATES
+    assert reader.list_runs(tmp_path / "runs")["state"].tolist()[0] in layout.LIVE_STATES
 
-    status = launcher.wait_run(run, timeout_s=TIMEOUT_S, poll_s=0.2)
+    status = process.wait_run(run, timeout_s=TIMEOUT_S, poll_s=0.2)
 
-    assert status["state"] == "finished", launcher.log_tail(run)
-    row = launcher.list_runs(tmp_path / "runs").iloc[0]
+    assert status["state"] == "finished", reader.log_tail(run)
+    row = reader.list_runs(tmp_path / "runs").iloc[0]
     assert (row["id"], row["kind"], row["state"], row["preset"]) == ("first", "gan", "finished", "quick")
     assert (row["epoch"], row["epochs"], row["step"], row["batch_size"], row["image_size_px"]) == (2, 2, 6, 16, 32)
     assert math.isfinite(row["d_loss"]) and math.isfinite(row["g_loss"])
-    metrics = launcher.read_metrics(run)
+    metrics = reader.read_metrics(run)
     assert metrics["step"].tolist() == [1, 2, 3, 4, 5, 6] and metrics["g_loss"].notna().all()
-    assert list(launcher.sample_epochs(run)) == [1, 2] and launcher.latest_sample(run).is_file()
-    assert "finished" in launcher.log_tail(run, 5)
-    assert launcher.eta_seconds(run) is None
+    assert list(reader.sample_epochs(run)) == [1, 2] and reader.latest_sample(run).is_file()
+    assert "finished" in reader.log_tail(run, 5)
+    assert reader.eta_seconds(run) is None
     # a finished run is never overwritten by a fresh start in its folder
     with pytest.raises(LookbookError, match="already holds a gan run"):
         launcher.start_run("gan", tiny_dataset.root, run, "quick", {**TINY, "epochs": 2})
@@ -61,20 +62,20 @@ def test_live_run_is_refused_stopped_resumed_and_killed(tiny_dataset, tmp_path):
     launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
     with pytest.raises(LookbookError, match="already running"):  # launched, not yet locked by the trainer
         launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
-    wait_until(lambda: launcher.run_status(run).get("step", 0) >= 3, "the trainer to take over")
-    with pytest.raises(LookbookError, match="is being written by process"):  # the trainer holds the lock
+    wait_until(lambda: reader.run_status(run).get("step", 0) >= 3, "the trainer to take over")
+    with pytest.raises(LookbookError, match="is already being written by process"):  # the trainer holds the lock
         launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
-    assert launcher.eta_seconds(run) > 0
+    assert reader.eta_seconds(run) > 0
 
-    launcher.stop_run(run)
-    stopped = launcher.wait_run(run, timeout_s=TIMEOUT_S, poll_s=0.2)
-    assert stopped["state"] == "stopped", launcher.log_tail(run)
+    process.stop_run(run)
+    stopped = process.wait_run(run, timeout_s=TIMEOUT_S, poll_s=0.2)
+    assert stopped["state"] == "stopped", reader.log_tail(run)
     assert checkpoint.has_checkpoint(run)
 
     pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", resume=True)
-    wait_until(lambda: launcher.run_status(run).get("step", 0) > stopped["step"] + 3, "the resumed run to train on")
+    wait_until(lambda: reader.run_status(run).get("step", 0) > stopped["step"] + 3, "the resumed run to train on")
     os.kill(pid, signal.SIGKILL)
-    failed = wait_until(lambda: (s := launcher.run_status(run))["state"] == "failed" and s, "the kill to show")
+    failed = wait_until(lambda: (s := reader.run_status(run))["state"] == "failed" and s, "the kill to show")
     assert failed["stale"] and "gone" in failed["reason"]
-    assert launcher.list_runs(tmp_path / "runs").iloc[0]["state"] == "failed"
+    assert reader.list_runs(tmp_path / "runs").iloc[0]["state"] == "failed"
     assert not RunDir.at(run).is_locked()  # a dead writer's lock does not block the folder

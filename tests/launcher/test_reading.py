@@ -12,8 +12,9 @@ import time
 import pandas as pd
 import pytest
 
-from lookbook.runs import RunDir
-from lookbook.train import launcher
+from lookbook.run import layout, process, reader
+from lookbook.run.folder import RunDir
+from lookbook.viz import training as charts
 from tests.launcher.helpers import dead_pid, make_run
 
 
@@ -45,7 +46,7 @@ def test_list_runs_summarises_runs_and_counts_foreign_folders(tmp_path):
     (tmp_path / ".cache").mkdir()  # hidden: not a candidate at all
     (tmp_path / "sweep-summary.csv").write_text("run_id\n")  # files are not candidates
 
-    df = launcher.list_runs(tmp_path)
+    df = reader.list_runs(tmp_path)
 
     assert list(df["id"]) == ["c", "b", "a"]  # newest first
     by_id = df.set_index("id")
@@ -78,7 +79,7 @@ def test_list_runs_mixes_gan_and_classifier_runs(tmp_path):
         ),
         test_accuracy=0.83,
     )
-    df = launcher.list_runs(tmp_path).set_index("id")
+    df = reader.list_runs(tmp_path).set_index("id")
     assert df.loc["gan", "loss_fn"] == "hinge" and math.isnan(df.loc["gan", "loss"])
     assert df.loc["clf", "loss"] == pytest.approx(0.7) and pd.isna(df.loc["clf", "loss_fn"])
     assert (df.loc["clf", "preset"], df.loc["clf", "learning_rate"], df.loc["clf", "architecture"]) == ("cnn", 2e-3, "cnn")
@@ -87,105 +88,105 @@ def test_list_runs_mixes_gan_and_classifier_runs(tmp_path):
 
 
 def test_list_runs_of_missing_root_is_empty_with_columns(tmp_path):
-    df = launcher.list_runs(tmp_path / "nothing")
-    assert len(df) == 0 and list(df.columns) == list(launcher.RUN_COLUMNS)
+    df = reader.list_runs(tmp_path / "nothing")
+    assert len(df) == 0 and list(df.columns) == list(reader.RUN_COLUMNS)
     assert df.attrs["skipped"] == 0
 
 
 def test_just_launched_run_is_listed_as_starting(tmp_path):
     rd = RunDir.at(tmp_path / "new")
     rd.path.mkdir()
-    (rd.path / launcher.LAUNCH_FILE).write_text(
+    (rd.path / layout.LAUNCH_FILE).write_text(
         json.dumps({"kind": "gan", "preset": "cs230", "config": {"g_lr": 1e-4, "epochs": 400, "image_size_px": 64}})
     )
-    rd.write_status("running", pid=os.getpid(), phase=launcher.STARTING, epochs=400)
-    row = launcher.list_runs(tmp_path).iloc[0]
+    rd.write_status("running", pid=os.getpid(), phase=layout.STARTING, epochs=400)
+    row = reader.list_runs(tmp_path).iloc[0]
     assert (row["id"], row["state"], row["preset"], row["epochs"], row["image_size_px"]) == ("new", "starting", "cs230", 400, 64)
 
 
 def test_startup_failure_reason_comes_from_the_log(tmp_path):
     rd = RunDir.at(tmp_path / "run")
     rd.path.mkdir()
-    rd.write_status("running", pid=dead_pid(), phase=launcher.STARTING)
-    (rd.path / launcher.LOG_FILE).write_text("=== launched\nloading\nerror: batch_size 64 is larger than the dataset (48)\n")
-    status = launcher.run_status(rd.path)
+    rd.write_status("running", pid=dead_pid(), phase=layout.STARTING)
+    (rd.path / layout.LOG_FILE).write_text("=== launched\nloading\nerror: batch_size 64 is larger than the dataset (48)\n")
+    status = reader.run_status(rd.path)
     assert status["state"] == "failed" and status["stale"]
     assert status["reason"] == "the trainer exited during start-up: batch_size 64 is larger than the dataset (48)"
 
 
 def test_read_metrics_keeps_expected_columns(tmp_path):
     rd = make_run(tmp_path, "run")
-    empty = launcher.read_metrics(rd.path)
-    assert len(empty) == 0 and list(empty.columns) == list(launcher.METRIC_COLUMNS["gan"])
+    empty = reader.read_metrics(rd.path)
+    assert len(empty) == 0 and list(empty.columns) == list(reader.METRIC_COLUMNS["gan"])
     rd.append_metrics({"epoch": 1, "step": 4, "d_loss": 1.25, "g_loss": 0.5, "custom": 7})
     rd.append_metrics({"epoch": 1, "step": 4, "eval_kid": 0.02})
     with open(rd.path / "metrics.jsonl", "a") as f:
         f.write('{"epoch": 1, "step": 8, "d_lo')  # being written right now
-    df = launcher.read_metrics(rd.path)
-    assert list(df.columns[: len(launcher.METRIC_COLUMNS["gan"])]) == list(launcher.METRIC_COLUMNS["gan"])
+    df = reader.read_metrics(rd.path)
+    assert list(df.columns[: len(reader.METRIC_COLUMNS["gan"])]) == list(reader.METRIC_COLUMNS["gan"])
     assert len(df) == 2 and df["d_loss"].iloc[0] == 1.25 and df["custom"].iloc[0] == 7
     assert math.isnan(df["d_loss"].iloc[1]) and df["eval_kid"].iloc[1] == 0.02
     classifier = make_run(tmp_path, "clf", kind="classifier")
-    assert "val_accuracy" in launcher.read_metrics(classifier.path).columns
+    assert "val_accuracy" in reader.read_metrics(classifier.path).columns
 
 
 def test_smooth_is_a_trailing_mean_that_keeps_gaps():
     s = pd.Series([1.0, math.nan, 3.0, 5.0, 10.0])
-    assert launcher.smooth(s, 1).tolist()[2:] == [3.0, 5.0, 10.0]
-    out = launcher.smooth(s, 2)
+    assert charts.smooth(s, 1).tolist()[2:] == [3.0, 5.0, 10.0]
+    out = charts.smooth(s, 2)
     assert out.iloc[0] == 1.0 and math.isnan(out.iloc[1])
     assert out.iloc[2:].tolist() == [2.0, 4.0, 7.5]  # the gap is skipped, not averaged in
-    assert launcher.smooth(pd.Series([2.0, 4.0, 6.0, 8.0]), 3).tolist() == [2.0, 3.0, 4.0, 6.0]
+    assert charts.smooth(pd.Series([2.0, 4.0, 6.0, 8.0]), 3).tolist() == [2.0, 3.0, 4.0, 6.0]
 
 
 def test_log_tail_shows_what_a_terminal_shows(tmp_path):
     rd = make_run(tmp_path, "run")
-    assert launcher.log_tail(rd.path) == ""
-    log = rd.path / launcher.LOG_FILE
+    assert reader.log_tail(rd.path) == ""
+    log = rd.path / layout.LOG_FILE
     log.write_text("first\nsecond\nepoch 1 [#   ] 10%\repoch 1 [##  ] 50%\repoch 1 [####] 100%\nthird\n\n")
-    assert launcher.log_tail(rd.path, 3) == "second\nepoch 1 [####] 100%\nthird"
+    assert reader.log_tail(rd.path, 3) == "second\nepoch 1 [####] 100%\nthird"
     # a long log is read from its end only; the cut first line is dropped
     log.write_text("".join(f"line {i:06d} " + "x" * 100 + "\n" for i in range(5000)))
-    tail = launcher.log_tail(rd.path, 2).splitlines()
+    tail = reader.log_tail(rd.path, 2).splitlines()
     assert [t.split()[1] for t in tail] == ["004998", "004999"]
 
 
 def test_sample_epochs_lists_main_grids_only(tmp_path):
     rd = make_run(tmp_path, "run")
-    assert launcher.sample_epochs(rd.path) == {} and launcher.latest_sample(rd.path) is None
+    assert reader.sample_epochs(rd.path) == {} and reader.latest_sample(rd.path) is None
     rd.samples_dir.mkdir()
     for name in ("epoch_0010.png", "epoch_0001.png", "epoch_0002_tshirt.png", "notes.txt", "epoch_0003.png.tmp"):
         (rd.samples_dir / name).write_bytes(b"x")
-    samples = launcher.sample_epochs(rd.path)
+    samples = reader.sample_epochs(rd.path)
     assert list(samples) == [1, 10] and samples[10] == rd.sample_path(10)
-    assert launcher.latest_sample(rd.path) == rd.sample_path(10)
+    assert reader.latest_sample(rd.path) == rd.sample_path(10)
 
 
 def test_eta_from_step_rate_and_remaining_steps(tmp_path):
     rows = tuple({"epoch": 1 + (s - 1) // 10, "step": s, "d_loss": 1.0, "wall_time_s": 0.5 * s} for s in range(1, 26))
     rd = make_run(tmp_path, "run", state="running", metrics=rows, pid=os.getpid(), epoch=3, step=25, epochs=10)
-    assert launcher.eta_seconds(rd.path) == pytest.approx((100 - 25) * 0.5)
+    assert reader.eta_seconds(rd.path) == pytest.approx((100 - 25) * 0.5)
     rd.write_status("running", pid=os.getpid(), epoch=3, step=25, epochs=10, steps_per_epoch=20)
-    assert launcher.eta_seconds(rd.path) == pytest.approx((200 - 25) * 0.5)
+    assert reader.eta_seconds(rd.path) == pytest.approx((200 - 25) * 0.5)
     rd.write_status("finished", epoch=10, step=100, epochs=10)
-    assert launcher.eta_seconds(rd.path) is None
+    assert reader.eta_seconds(rd.path) is None
 
 
 def test_eta_and_budget_of_a_run_a_time_budget_ends_early(tmp_path):
     rows = tuple({"epoch": 1, "step": s, "d_loss": 1.0, "wall_time_s": 6.0 * s} for s in range(1, 21))
     config = {"g_lr": 2e-4, "epochs": 1000, "max_minutes": 3.0}
     rd = make_run(tmp_path, "run", state="running", metrics=rows, config=config, pid=os.getpid(), step=20, total_steps=10_000)
-    assert launcher.time_budget(rd.path) == (120.0, 180.0)
-    assert launcher.eta_seconds(rd.path) == pytest.approx(60.0)  # the budget, not 9,980 more steps at 6 s each
+    assert reader.time_budget(rd.path) == (120.0, 180.0)
+    assert reader.eta_seconds(rd.path) == pytest.approx(60.0)  # the budget, not 9,980 more steps at 6 s each
     unbudgeted = make_run(tmp_path, "free", metrics=rows)
-    assert launcher.time_budget(unbudgeted.path) is None
+    assert reader.time_budget(unbudgeted.path) is None
 
 
 def test_stop_run_writes_stop_file_but_spares_a_foreign_process(tmp_path):
     sleeper = subprocess.Popen(["sleep", "30"])
     try:
         rd = make_run(tmp_path, "run", state="running", pid=sleeper.pid)
-        launcher.stop_run(rd.path)
+        process.stop_run(rd.path)
         assert rd.stop_requested()
         time.sleep(0.2)
         assert sleeper.poll() is None  # a recycled pid is never signalled
@@ -200,11 +201,11 @@ def test_stop_run_of_a_starting_run_ends_it_stopped(tmp_path):
     try:
         rd = RunDir.at(tmp_path / "run")
         rd.path.mkdir()
-        rd.write_status("running", pid=child.pid, phase=launcher.STARTING, epoch=4, step=40)
-        assert launcher.run_status(rd.path)["state"] == "starting"
-        launcher.stop_run(rd.path)
+        rd.write_status("running", pid=child.pid, phase=layout.STARTING, epoch=4, step=40)
+        assert reader.run_status(rd.path)["state"] == "starting"
+        process.stop_run(rd.path)
         assert child.wait(timeout=5) == -15
-        status = launcher.run_status(rd.path)
+        status = reader.run_status(rd.path)
         assert status["state"] == "stopped" and status["reason"] == "stopped before training began"
         assert (status["pid"], status["epoch"], status["step"]) == (child.pid, 4, 40)
     finally:

@@ -12,8 +12,9 @@ import sys
 import pandas as pd
 import pytest
 
-from lookbook.runs import RunDir
-from lookbook.train import launcher, scoring
+from lookbook.run import layout, reader, scores
+from lookbook.run.folder import RunDir
+from lookbook.train import scoring
 from tests.classifier.helpers import save_tiny_classifier, save_tiny_generator
 from tests.conftest import ROOT
 from tests.launcher.helpers import dead_pid, make_run
@@ -37,9 +38,9 @@ def test_score_run_writes_the_four_figures(gan_run, tmp_path, judge_px):
 
     score = scoring.score_run(gan_run.path, judge, n_images=40)
 
-    stored = json.loads((gan_run.path / scoring.SCORE_FILE).read_text())
+    stored = json.loads((gan_run.path / layout.SCORE_FILE).read_text())
     assert stored == json.loads(json.dumps(score))
-    for metric in scoring.METRICS:
+    for metric in scores.METRICS:
         assert math.isfinite(stored["metrics"][metric.key]), metric.key
     assert 0 <= stored["metrics"]["conditional_accuracy"] <= 1
     assert stored["judge_px"] == judge_px and stored["generator"] == {
@@ -47,25 +48,25 @@ def test_score_run_writes_the_four_figures(gan_run, tmp_path, judge_px):
         "step": 12,
         "image_size_px": 32,
     }
-    assert scoring.score_state(gan_run.path)["state"] == "scored"
+    assert scores.score_state(gan_run.path)["state"] == "scored"
 
 
 def test_score_states_outdated_scoring_and_failed(gan_run, tmp_path):
-    assert scoring.score_state(gan_run.path)["state"] == "none"
-    (gan_run.path / scoring.SCORE_FILE).write_text(json.dumps({"metrics": {"fcd": 3.0}, "generator": {"step": 6}, "scored": 5}))
-    assert scoring.score_state(gan_run.path)["state"] == "outdated"  # the generator is at step 12 now
+    assert scores.score_state(gan_run.path)["state"] == "none"
+    (gan_run.path / layout.SCORE_FILE).write_text(json.dumps({"metrics": {"fcd": 3.0}, "generator": {"step": 6}, "scored": 5}))
+    assert scores.score_state(gan_run.path)["state"] == "outdated"  # the generator is at step 12 now
     scoring.mark_scoring(gan_run.path, dead_pid(), "judge.keras")
-    assert scoring.score_state(gan_run.path) == {
+    assert scores.score_state(gan_run.path) == {
         "state": "failed",
-        "score": json.loads((gan_run.path / scoring.SCORE_FILE).read_text()),
+        "score": json.loads((gan_run.path / layout.SCORE_FILE).read_text()),
         "reason": "the scoring process ended without a score",
         "judge": None,
     }
     scoring.mark_scoring(gan_run.path, os.getpid(), "judge.keras")
-    assert scoring.score_state(gan_run.path)["state"] == "scoring"
+    assert scores.score_state(gan_run.path)["state"] == "scoring"
     scoring.record_failure(gan_run.path, "judge.keras", "the judge is 64 px")
     scoring.clear_scoring(gan_run.path, os.getpid())
-    assert scoring.score_state(gan_run.path)["reason"] == "the judge is 64 px"
+    assert scores.score_state(gan_run.path)["reason"] == "the judge is 64 px"
 
 
 def test_scores_join_the_runs_table_and_rank_runs(tmp_path):
@@ -74,14 +75,14 @@ def test_scores_join_the_runs_table_and_rank_runs(tmp_path):
         rd = make_run(root, name)
         if accuracy is not None:
             score = {"metrics": {"conditional_accuracy": accuracy, "fcd": fcd}, "classifier": "/m/judge/classifier.keras"}
-            (rd.path / scoring.SCORE_FILE).write_text(json.dumps(score))
-    table = launcher.list_runs(root)
+            (rd.path / layout.SCORE_FILE).write_text(json.dumps(score))
+    table = reader.list_runs(root)
     assert table.set_index("id").loc["a", "score_asked_class"] == 0.4
     assert table.set_index("id").loc["b", "score_judge"] == "judge"
     assert pd.isna(table.set_index("id").loc["c", "score_fcd"])
-    assert scoring.rank_runs(table, "score_asked_class")["id"].tolist() == ["b", "a", "c"]
-    assert scoring.rank_runs(table, "score_fcd")["id"].tolist() == ["a", "b", "c"]  # lower is better
-    assert scoring.best_run(table, "score_asked_class") == "b" and scoring.best_run(table, "score_diversity") is None
+    assert scores.rank_runs(table, "score_asked_class")["id"].tolist() == ["b", "a", "c"]
+    assert scores.rank_runs(table, "score_fcd")["id"].tolist() == ["a", "b", "c"]  # lower is better
+    assert scores.best_run(table, "score_asked_class") == "b" and scores.best_run(table, "score_diversity") is None
 
 
 def test_score_command_scores_and_says_why_it_cannot(gan_run, tmp_path):
@@ -100,7 +101,7 @@ def test_score_command_scores_and_says_why_it_cannot(gan_run, tmp_path):
 
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["metrics"]["conditional_accuracy"] >= 0
-    assert scoring.score_state(gan_run.path)["state"] == "scored"
-    failed = scoring.score_state(empty.path)
+    assert scores.score_state(gan_run.path)["state"] == "scored"
+    failed = scores.score_state(empty.path)
     assert failed["state"] == "failed" and "has no generator.keras yet" in failed["reason"]
-    assert not (gan_run.path / scoring.SCORING_FILE).exists()
+    assert not (gan_run.path / layout.SCORING_FILE).exists()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lookbook.runs import RunDir
-from lookbook.train import launcher
+from lookbook.run import reader
+from lookbook.run.folder import RunDir
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--set", "batch_size=16", "--set", "g_base_width=8", "--set", "d_base_width=8", "--set", "noise_dim=16"]
@@ -61,7 +61,7 @@ def test_interrupted_sweep_stops_its_run_and_resumes_it(tiny_dataset, tmp_path):
     run = tmp_path / "long-001"
     try:
         deadline = time.monotonic() + 240
-        while launcher.run_status(run).get("step", 0) < 3 and time.monotonic() < deadline:
+        while reader.run_status(run).get("step", 0) < 3 and time.monotonic() < deadline:
             time.sleep(0.2)
         proc.send_signal(signal.SIGTERM)  # like Ctrl-C or a job scheduler's kill
         _, stderr = proc.communicate(timeout=240)
@@ -69,7 +69,7 @@ def test_interrupted_sweep_stops_its_run_and_resumes_it(tiny_dataset, tmp_path):
         proc.kill()
     assert proc.returncode == 130, stderr
     assert "interrupted: stopping long-001" in stderr
-    assert launcher.run_status(run)["state"] == "stopped"
+    assert reader.run_status(run)["state"] == "stopped"
     table = pd.read_csv(tmp_path / "long-summary.csv")
     assert table["state"].tolist() == ["stopped"]
     stopped_step = int(table["step"][0])
@@ -81,7 +81,7 @@ def test_interrupted_sweep_stops_its_run_and_resumes_it(tiny_dataset, tmp_path):
     table = pd.read_csv(tmp_path / "long-summary.csv")
     assert table["state"].tolist() == ["finished"] and table["step"].tolist() == [40]
     assert table["wall_time_s"][0] > 0  # the time before the interruption is kept too
-    steps = launcher.read_metrics(run)["step"].tolist()
+    steps = reader.read_metrics(run)["step"].tolist()
     assert steps == list(range(1, 41)) and stopped_step < 40  # one curve: no step lost or repeated
 
 

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from lookbook.errors import LookbookError
-from lookbook.train import launcher, scoring, sweep_queue
+from lookbook.run import reader, scores
+from lookbook.train import sweep_queue
 from tests.classifier.helpers import save_tiny_classifier
 from tests.launcher.helpers import dead_pid
 
@@ -98,5 +99,5 @@ def test_a_queued_sweep_trains_and_scores_each_run(tiny_dataset, tmp_path):
     assert [r["state"] for r in summary] == ["finished", "finished"]
     assert all(0 <= r["score_asked_class"] <= 1 for r in summary)
     for run_id in ("lr-001", "lr-002"):
-        assert scoring.score_state(root / run_id)["state"] == "scored"
-        assert launcher.run_status(root / run_id)["state"] == "finished"
+        assert scores.score_state(root / run_id)["state"] == "scored"
+        assert reader.run_status(root / run_id)["state"] == "finished"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from lookbook.train import launcher, presets
+from lookbook.run import reader
+from lookbook.train import presets
 from tests.launcher.conftest import no_leftover_trainers  # noqa: F401 - autouse: no trainer outlives the test
 from tests.ui.browser import open_app, save_screenshot
 
@@ -49,7 +50,7 @@ def test_launch_and_watch_a_run_in_a_real_browser(builtin_workspace, app_url, tm
         assert page.locator('[data-testid="stException"]').count() == 0
         shot = save_screenshot(page, tmp_path, "training.png", height_px=2400)  # the whole sample grid too
 
-    runs = launcher.list_runs(tmp_path / "runs")  # the runs root app_url gave the server
+    runs = reader.list_runs(tmp_path / "runs")  # the runs root app_url gave the server
     assert sorted(runs["id"]) == ["browser-run"] and set(runs["state"]) == {"finished"}
     assert runs["score_asked_class"].notna().all()
     assert shot.stat().st_size > 10_000

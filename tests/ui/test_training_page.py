@@ -19,8 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from lookbook import paths
 from lookbook.errors import LookbookError
-from lookbook.runs import RunDir
-from lookbook.train import checkpoint, launcher, presets
+from lookbook.run import checkpoint, layout, process, reader
+from lookbook.run.folder import RunDir
+from lookbook.train import launcher, presets
 from lookbook.ui import training_fields, training_live
 from lookbook.viz import training as viz
 from tests.conftest import make_tiny_dataset
@@ -208,12 +209,12 @@ def test_run_names_are_plain_folders_under_the_runs_root(use_workspace, tmp_path
 
 
 def test_checkpoint_step_reads_the_newest_readable_checkpoint(tmp_path):
-    assert training_live.checkpoint_step(tmp_path) is None
+    assert reader.checkpoint_step(tmp_path) is None
     checkpoint.save(tmp_path, {}, {"step": 5})
     checkpoint.save(tmp_path, {}, {"step": 7})  # the step-5 one becomes checkpoint.prev.npz
-    assert training_live.checkpoint_step(tmp_path) == 7
-    (tmp_path / checkpoint.LATEST_FILE).write_bytes(b"cut short by a crash")
-    assert training_live.checkpoint_step(tmp_path) == 5
+    assert reader.checkpoint_step(tmp_path) == 7
+    (tmp_path / layout.CHECKPOINT_FILE).write_bytes(b"cut short by a crash")
+    assert reader.checkpoint_step(tmp_path) == 5
 
 
 # figures ----------------------------------------------------------------------------------------------
@@ -353,8 +354,8 @@ def test_launch_into_a_live_run_folder_is_refused_with_a_reason(workspace):
         at.text_input(key="train.gan.run_name").input("busy").run()
         at.button(key="train.gan.launch").click().run()
         assert not at.exception, at.exception
-        assert any("Not started" in e and "is being written by process" in e for e in _errors(at)), _errors(at)
-        assert not (run.path / launcher.LAUNCH_FILE).exists()
+        assert any("Not started" in e and "is already being written by process" in e for e in _errors(at)), _errors(at)
+        assert not (run.path / layout.LAUNCH_FILE).exists()
     finally:
         run.release_lock()
 
@@ -418,7 +419,7 @@ def test_a_killed_run_shows_failed_and_offers_its_checkpoint(workspace):
     at.button(key="train.gan.resume").click().run()  # this hand-made run does not record its dataset
     assert not at.exception
     assert any("Not resumed" in e and "does not say which dataset" in e for e in _errors(at)), _errors(at)
-    assert launcher.run_status(rd.path)["state"] == "failed"
+    assert reader.run_status(rd.path)["state"] == "failed"
 
 
 def test_use_this_generator_sets_the_lookbook_and_sidebar_choice(workspace):
@@ -458,6 +459,29 @@ def test_runs_table_and_comparison_of_two_runs(workspace):
     assert [t.y[-1] for t in _figures(at)["train.compare.chart"].data] == pytest.approx([smoothed])
     at.slider(key="train.compare.window").set_value(1).run()
     assert [t.y[-1] for t in _figures(at)["train.compare.chart"].data] == pytest.approx([last])
+
+
+def test_upscaler_runs_are_listed_with_their_loss_and_psnr_curves(workspace):
+    steps = tuple(
+        {"epoch": 1 + i // 2, "step": i + 1, "loss": 0.2 - 0.01 * i, "lr": 1e-3, "images_per_s": 50.0, "wall_time_s": float(i)}
+        for i in range(4)
+    )
+    evals = tuple(
+        {"epoch": e, "step": 2 * e, "eval_psnr_db": 24.0 + e, "eval_lanczos_psnr_db": 23.5, "eval_psnr_gain_db": 0.5 + e}
+        | {"eval_ssim": 0.7 + 0.05 * e}
+        for e in (1, 2)
+    )
+    config = {"config": {"epochs": 2, "batch_size": 8, "learning_rate": 1e-3}, "n_train_photos": 40}
+    make_run(paths.runs_dir(), "upscaler-a", kind="upscaler", metrics=steps + evals, config=config, epoch=2, epochs=2, step=4)
+    at = _page(RUNS_TAB)
+    table = at.dataframe[0].value.set_index("id")
+    assert table.loc["upscaler-a", "kind"] == "upscaler" and table.loc["upscaler-a", "progress"] == 1.0
+    assert at.multiselect(key="train.compare.runs").value == ["upscaler-a"]
+    wanted = ["loss", "eval_psnr_db", "eval_psnr_gain_db", "eval_ssim"]
+    assert at.multiselect(key="train.compare.metrics").value == wanted
+    compare = _figures(at)["train.compare.chart"]
+    assert [a.text for a in compare.layout.annotations] == [viz.metric_title(k) for k in wanted]
+    assert [list(t.y) for t in compare.data][1] == [25.0, 26.0]  # held-out PSNR at each epoch end, as logged
 
 
 def test_classifier_run_curves_report_and_confusion_matrix(workspace):
@@ -542,11 +566,11 @@ def test_launch_a_tiny_gan_from_the_page_and_watch_it_finish(workspace):
     run = paths.runs_dir() / "tiny"
     assert at.session_state["train.gan.run"] == str(run)
     assert any("Started GAN run **tiny**" in s.value for s in at.success)
-    config = json.loads((run / launcher.LAUNCH_FILE).read_text())["config"]
+    config = json.loads((run / layout.LAUNCH_FILE).read_text())["config"]
     assert {k: config[k] for k in TINY_GAN} == TINY_GAN and config["epochs"] == 2 and config["image_size_px"] == 32
 
-    status = launcher.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
-    assert status["state"] == "finished", launcher.log_tail(run)
+    status = process.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
+    assert status["state"] == "finished", reader.log_tail(run)
     at.run()
     assert not at.exception, at.exception
     assert "finished" in _text(at)
@@ -569,24 +593,24 @@ def test_stop_and_resume_a_run_from_the_page(workspace):
     at.button(key="train.gan.launch").click().run()
     assert not _errors(at), _errors(at)
     run = paths.runs_dir() / "long"
-    _wait(lambda: launcher.run_status(run)["state"] == "running" and len(launcher.read_metrics(run)) >= 3, "training")
+    _wait(lambda: reader.run_status(run)["state"] == "running" and len(reader.read_metrics(run)) >= 3, "training")
     at.run()
     at.button(key="train.gan.stop").click().run()
     assert not at.exception, at.exception
-    first = launcher.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
-    assert first["state"] == "stopped", launcher.log_tail(run)
+    first = process.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
+    assert first["state"] == "stopped", reader.log_tail(run)
     at.run()
     assert "stopped" in _text(at)
     resume = at.button(key="train.gan.resume")
     assert resume.label.startswith("Resume from step")
     resume.click().run()
     assert not at.exception and not _errors(at), (at.exception, _errors(at))
-    _wait(lambda: launcher.run_status(run)["state"] == "running" and launcher.run_status(run)["step"] > first["step"], "resume")
+    _wait(lambda: reader.run_status(run)["state"] == "running" and reader.run_status(run)["step"] > first["step"], "resume")
     at.run()
     at.button(key="train.gan.stop").click().run()
-    second = launcher.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
-    assert second["state"] == "stopped" and second["step"] > first["step"], launcher.log_tail(run)
-    steps = launcher.read_metrics(run)["step"].tolist()
+    second = process.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
+    assert second["state"] == "stopped" and second["step"] > first["step"], reader.log_tail(run)
+    steps = reader.read_metrics(run)["step"].tolist()
     assert steps == sorted(steps) and len(set(steps)) == len(steps)  # the resumed run carried on, no rows repeated
 
 
@@ -601,8 +625,8 @@ def test_train_a_tiny_classifier_from_the_page(workspace):
     at.button(key="train.classifier.launch").click().run()
     assert not at.exception and not _errors(at), (at.exception, _errors(at))
     run = paths.runs_dir() / "clf"
-    status = launcher.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
-    assert status["state"] == "finished", launcher.log_tail(run)
+    status = process.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)
+    assert status["state"] == "finished", reader.log_tail(run)
     at.run()
     assert not at.exception, at.exception
     confusion = _figures(at)["train.classifier.confusion"]

@@ -20,9 +20,8 @@ import numpy as np
 
 from lookbook import atomic
 from lookbook.errors import LookbookError
+from lookbook.run.layout import CHECKPOINT_FILE, PREVIOUS_CHECKPOINT_FILE
 
-LATEST_FILE = "checkpoint.npz"
-PREVIOUS_FILE = "checkpoint.prev.npz"
 FORMAT_VERSION = 1
 _META_KEY = "meta"
 
@@ -42,7 +41,7 @@ class Checkpoint:
 
 def checkpoint_paths(run_path: Path) -> tuple[Path, Path]:
     """(latest, previous) checkpoint files of a run folder."""
-    return run_path / LATEST_FILE, run_path / PREVIOUS_FILE
+    return run_path / CHECKPOINT_FILE, run_path / PREVIOUS_CHECKPOINT_FILE
 
 
 def has_checkpoint(run_path: Path) -> bool:
@@ -84,6 +83,17 @@ def save(run_path: Path, groups: dict[str, list[np.ndarray]], meta: dict[str, An
         if latest.exists():
             os.replace(latest, previous)  # a crash from here to the rename leaves only prev: load() falls back to it
     return latest
+
+
+def newest_step(run_path: Path) -> int | None:
+    """The step of the newest readable checkpoint, from its metadata alone (cheap enough to poll), or None."""
+    for path in checkpoint_paths(run_path):
+        try:
+            with np.load(path, allow_pickle=False) as data:  # an .npz is read lazily: only the meta member here
+                return int(json.loads(bytes(data[_META_KEY]).decode("utf-8"))["step"])
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # half-written or damaged: try the previous
+            continue
+    return None
 
 
 def read(path: Path) -> Checkpoint:

@@ -1,4 +1,4 @@
-"""Run directories (the contract the app reads): config, status, metrics log, samples, lock."""
+"""One run's folder: its config, status, metrics log, stop flag and lock, written by the trainer and read by all."""
 
 from __future__ import annotations
 
@@ -11,57 +11,30 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from lookbook import atomic
 from lookbook.errors import LookbookError
+from lookbook.run.layout import (
+    CHECKPOINT_FILE,
+    CONFIG_FILE,
+    LOCK_FILE,
+    METRICS_FILE,
+    MODEL_FILES,
+    PREVIOUS_CHECKPOINT_FILE,
+    SAMPLES_DIR,
+    STATUS_FILE,
+    STOP_FILE,
+    RunKind,
+    RunState,
+    sample_name,
+)
+from lookbook.run.liveness import pid_alive, process_start_ticks
 
-RunKind = Literal["gan", "classifier", "upscaler"]
-RunState = Literal["created", "running", "finished", "stopped", "failed"]
-
-CONFIG_FILE = "config.json"
-STATUS_FILE = "status.json"
-METRICS_FILE = "metrics.jsonl"
-LOCK_FILE = "run.lock"
-STOP_FILE = "STOP"
-SAMPLES_DIR = "samples"
 LOCK_WAIT_S = 1.0  # how long a contender retries while the lock file changes hands (a holder writing its details)
 
 _held_locks: dict[Path, int] = {}  # run folder -> open lock file this process holds an flock on
 _held_guard = threading.Lock()
-
-
-def process_start_ticks(pid: int) -> int | None:
-    """Start time of `pid` in clock ticks since boot (Linux /proc), to tell a live process from a recycled pid."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return int(fields[19]) if len(fields) > 19 else None
-
-
-def pid_alive(pid: int, start_ticks: int | None = None) -> bool:
-    """True if `pid` is a live (not zombie) process on this host and, when given, started at `start_ticks`."""
-    if not 0 < pid < 2**31:  # pids are positive C ints; os.kill() overflows beyond
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-        if state[state.rindex(")") + 2 :].startswith("Z"):
-            return False  # exited but not yet reaped by its parent
-    except OSError:
-        pass
-    if start_ticks is not None:
-        now = process_start_ticks(pid)
-        if now is not None and now != start_ticks:
-            return False  # the pid was recycled by another process
-    return True
 
 
 def _holder_alive(info: dict[str, Any]) -> bool:
@@ -99,14 +72,14 @@ class RunDir:
 
     def sample_path(self, epoch: int, suffix: str = "") -> Path:
         """`samples/epoch_NNNN.png` (with `suffix`, e.g. `_tshirt`, for per-class grids)."""
-        return self.samples_dir / f"epoch_{epoch:04d}{suffix}.png"
+        return self.samples_dir / sample_name(epoch, suffix)
 
     # config -------------------------------------------------------------
     def read_config(self) -> dict[str, Any]:
         path = self.path / CONFIG_FILE
         if not path.is_file():
             raise LookbookError(f"{self.path} is not a run directory (no {CONFIG_FILE})")
-        config = _object(path)
+        config = read_json(path)
         if config is None:
             raise LookbookError(f"{path} is unreadable (not a JSON object); choose another --run folder")
         return config
@@ -131,7 +104,7 @@ class RunDir:
         path = self.path / STATUS_FILE
         if not path.is_file():
             return {"state": "created"}
-        status = _object(path)
+        status = read_json(path)
         if status is None:
             return {"state": "failed", "reason": "status.json is unreadable"}
         if status.get("state") == "running" and status.get("host") == socket.gethostname() and not _holder_alive(status):
@@ -175,6 +148,18 @@ class RunDir:
         """Keep only rows for which `keep(row)` is true (used on resume to drop rows past the checkpoint)."""
         rows = [r for r in self.read_metrics() if keep(r)]
         atomic.write_text(self.path / METRICS_FILE, "".join(json.dumps(r) + "\n" for r in rows))
+
+    def holds_training_output(self) -> bool:
+        """Whether the folder already holds (part of) a trained run, which a fresh start would mix with its own.
+
+        The metrics of a run that failed before its first checkpoint do not count: it left nothing to resume, so a new
+        start replaces them instead of reaching a dead end.
+        """
+        files = (CHECKPOINT_FILE, PREVIOUS_CHECKPOINT_FILE, *MODEL_FILES.values())
+        metrics = self.path / METRICS_FILE
+        return any((self.path / name).is_file() for name in files) or (
+            metrics.is_file() and metrics.stat().st_size > 0 and self.read_status().get("state") != "failed"
+        )
 
     # stop flag ----------------------------------------------------------
     def request_stop(self) -> None:
@@ -257,7 +242,12 @@ class RunDir:
         return LookbookError(f"{self.path} is already being written by {who}; stop it first")
 
     def lock_holder(self) -> dict[str, Any] | None:
-        return _object(self.path / LOCK_FILE)
+        return read_json(self.path / LOCK_FILE)
+
+    def refuse_if_locked(self) -> None:
+        """A one-line error while a live process writes the run (acquire_lock() settles races; this fails fast)."""
+        if self.is_locked():
+            raise self._busy()
 
     def is_locked(self) -> bool:
         """True while a live process holds the lock."""
@@ -290,7 +280,7 @@ def _respected(holder: dict[str, Any]) -> bool:
     return _other_host(holder) or _holder_alive(holder)
 
 
-def _object(path: Path) -> dict[str, Any] | None:
+def read_json(path: Path) -> dict[str, Any] | None:
     """A run file's JSON object, or None when it is missing, unreadable or something else (a list, a number)."""
     try:
         return _parse_object(path.read_bytes())

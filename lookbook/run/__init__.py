@@ -1,0 +1,1 @@
+"""Run directories, the contract every part shares: file names, reading, a trainer's lifecycle, its process."""

@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 _PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
-from lookbook.compose import Session, Studio
+from lookbook.compose import LookbookEditor, Studio
 t1 = time.perf_counter()
 studio = Studio.open({gen!r}, {clf!r})
 t2 = time.perf_counter()
-session = Session.new(studio, pages=1, seed=0)
+session = LookbookEditor.new(studio, pages=1, seed=0)
 image = session.render(0)
 t3 = time.perf_counter()
 print(json.dumps({{"import_s": t1 - t0, "load_s": t2 - t1, "compose_render_s": t3 - t2}}))

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from lookbook.compose import GARMENTS, Session, Studio
+from lookbook.compose import GARMENTS, LookbookEditor, Studio
 from lookbook.compose.render import TILES
 
 
@@ -85,25 +85,25 @@ def main() -> None:
     report("  batch of 64, eager (median)", statistics.median(timed(lambda: bare(z64), 5)), baseline)
     report("  batch of 64, tf.function (median)", statistics.median(timed(lambda: studio.generate(z64, asked64), 5)), baseline)
 
-    session = Session.new(studio, template="cs230", seed=1)
+    editor = LookbookEditor.new(studio, template="cs230", seed=1)
 
     def reroll() -> None:
-        session.reroll(0, 1)  # generate + classify (a fresh seed: never cached)
-        session.harmony(0)  # palettes + score
-        session.render(0)  # the whole A4 page at 150 dpi
+        editor.reroll(0, 1)  # generate + classify (a fresh seed: never cached)
+        editor.harmony(0)  # palettes + score
+        editor.render(0)  # the whole A4 page at 150 dpi
 
     times = timed(reroll, args.repeats)
     report(f"reroll one slot + harmony + page render, {kind} (p50)", statistics.median(times), baseline)
     report(f"reroll one slot + harmony + page render, {kind} (p95)", p95(times), baseline, 0.100)
 
     def compose() -> None:
-        session.add_page("cs230")  # four fresh slots
-        session.render(len(session.pages) - 1)
+        editor.add_page("cs230")  # four fresh slots
+        editor.render(len(editor.pages) - 1)
 
     times = timed(compose, max(5, args.repeats // 4))
     report(f"compose a 4-slot page + render, {kind} (p95)", p95(times), baseline, 0.300)
 
-    book = Session.new(studio, template="cs230", pages=10, seed=2, title="Benchmark")
+    book = LookbookEditor.new(studio, template="cs230", pages=10, seed=2, title="Benchmark")
     book.pdf()  # warm fonts and code paths
     GARMENTS.clear()
     TILES.clear()

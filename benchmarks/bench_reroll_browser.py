@@ -8,8 +8,8 @@ rerun, websocket, image fetch and decode, paint). Between clicks it waits `--thi
 garment. Prints one JSON object: p50/p95/max in ms per round and overall, whether garments and their Reroll buttons
 are above the fold, and the share of rerolls whose slot shows the category asked for. Target: p95 <= 250 ms on 2 cores.
 
-`--share-per-category N` measures instead, without a browser, what the page's Reroll runs (Session.set_category, then
-Session.reroll) for every category the shipped models can deliver, N rerolls each: the share labelled as asked.
+`--share-per-category N` measures instead, without a browser, what the page's Reroll runs (LookbookEditor.set_category, then
+LookbookEditor.reroll) for every category the shipped models can deliver, N rerolls each: the share labelled as asked.
 """
 
 from __future__ import annotations
@@ -105,17 +105,17 @@ def main() -> None:
 
 
 def share_per_category(n: int) -> None:
-    """Every category the shipped models deliver, asked of a slot and rerolled `n` times through the Session."""
-    from lookbook.compose import Session, Studio
+    """Every category the shipped models deliver, asked of a slot and rerolled `n` times through the LookbookEditor."""
+    from lookbook.compose import LookbookEditor, Studio
     from lookbook.compose.outfit import CANDIDATES
 
-    session = Session.new(Studio.open(), template="casual", pages=1, seed=1)
+    editor = LookbookEditor.new(Studio.open(), template="casual", pages=1, seed=1)
     shares, tried = {}, []
-    for category in session.studio.deliverable():
-        session.set_category(0, 0, category)
+    for category in editor.studio.deliverable():
+        editor.set_category(0, 0, category)
         shown = []
         for _ in range(n):
-            g = session.reroll(0, 0)
+            g = editor.reroll(0, 0)
             shown.append(g.ok)
             tried.append(g.tried)
         shares[category] = round(sum(shown) / n, 3)

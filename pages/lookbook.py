@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from lookbook.ui import lookbook, lookbook_session, router, state
+from lookbook.ui import lookbook, lookbook_actions, router, state
 
 router.require_router(__file__)
 lookbook.header()
-session = lookbook_session.current() or lookbook.first_lookbook()
+editor = lookbook_actions.current() or lookbook.first_lookbook()
 state.show_flash()
-if session is None:
+if editor is None:
     lookbook.start_section()
 else:
     lookbook.workspace()

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from lookbook.compose import Session, Studio, default_classifier_path, default_generator_path
+from lookbook.compose import LookbookEditor, Studio, default_classifier_path, default_generator_path
 from lookbook.compose.templates import templates
 from lookbook.data.taxonomy import outfit_categories
 from lookbook.models.artifacts import file_hash, load_classifier, load_generator
@@ -69,7 +69,7 @@ def test_a_fresh_clone_composes_every_template_it_can_fill():
     studio = Studio.open()  # the defaults
     fillable = studio.compatible(templates())
     assert {"cs230", "casual", "office", "summer", "date night", "day out", "kurta set", "saree"} <= set(fillable), fillable
-    session = Session.new(studio, template="cs230", pages=2, seed=0)
+    session = LookbookEditor.new(studio, template="cs230", pages=2, seed=0)
     page = session.render(0)
     assert page.size[0] > 1000 and len(session.lookbook.pages) == 2
 

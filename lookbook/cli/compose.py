@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lookbook.compose import Cover, FillConfig, RenderConfig, Session, Studio
+    from lookbook.compose import Cover, FillConfig, LookbookEditor, RenderConfig, Studio
     from lookbook.compose.export import export_format
     from lookbook.compose.manifest import check_limits
     from lookbook.errors import LookbookError
@@ -78,14 +78,14 @@ def run(args: argparse.Namespace) -> int:
         studio = Studio.open(args.generator, args.classifier) if args.generator or args.classifier else None
         if studio is not None and not (args.generator and args.classifier):
             raise LookbookError("with --manifest, give both --generator and --classifier, or neither (to use the recorded ones)")
-        session = Session.open(args.manifest, studio=studio)
+        session = LookbookEditor.open(args.manifest, studio=studio)
         if args.set:
             session.fill_config = fill
         for message in session.warnings:
             print(f"warning: {message}", file=sys.stderr)
     else:
         studio = Studio.open(args.generator, args.classifier)
-        session = Session.new(
+        session = LookbookEditor.new(
             studio,
             template=args.template,
             pages=args.pages or 1,

@@ -1,7 +1,7 @@
 """The lookbook as plain data: Lookbook -> Page -> Slot, latent specs, and the edits a designer makes.
 
 Nothing here touches a model. An edit that changes what a slot should show (reroll, new category) clears the
-slot's resolved latent; `lookbook.compose.session.Session` then fills it again through the generator.
+slot's resolved latent; `lookbook.compose.editor.LookbookEditor` then fills it again through the generator.
 """
 
 from __future__ import annotations

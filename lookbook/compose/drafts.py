@@ -21,8 +21,8 @@ from typing import Any
 
 from lookbook.compose import manifest as manifest_io
 from lookbook.compose.background import BackgroundWorker
+from lookbook.compose.editor import LookbookEditor
 from lookbook.compose.history import Step
-from lookbook.compose.session import Session
 from lookbook.errors import LookbookError
 
 _ID = re.compile(r"[0-9a-f]{12}")
@@ -61,11 +61,11 @@ def draft_path(folder: str | Path, draft_id: str) -> Path:
     return Path(folder) / f"{draft_id}.json"
 
 
-def draft_data(session: Session, state: DraftState) -> Callable[[], dict[str, Any]]:
-    """The draft of `session` as it is now, as a function building its JSON (cheap here: the manifest is taken now, the
+def draft_data(editor: LookbookEditor, state: DraftState) -> Callable[[], dict[str, Any]]:
+    """The draft of `editor` as it is now, as a function building its JSON (cheap here: the manifest is taken now, the
     undo steps, which nobody edits, are turned into JSON when the function is called, e.g. on the writer's thread)."""
-    data = session.manifest()
-    undo, redo = session.history.stacks()
+    data = editor.manifest()
+    undo, redo = editor.history.stacks()
 
     def build() -> dict[str, Any]:
         extra = {"page": state.page, "unsaved": state.unsaved, "saved_as": state.saved_as}
@@ -74,9 +74,9 @@ def draft_data(session: Session, state: DraftState) -> Callable[[], dict[str, An
     return build
 
 
-def write_draft(folder: str | Path, draft_id: str, session: Session, state: DraftState) -> Path:
+def write_draft(folder: str | Path, draft_id: str, editor: LookbookEditor, state: DraftState) -> Path:
     """Write the lookbook as draft `draft_id` now (atomically: a crash mid-write leaves the previous draft)."""
-    return manifest_io.write_manifest(draft_path(folder, draft_id), draft_data(session, state)())
+    return manifest_io.write_manifest(draft_path(folder, draft_id), draft_data(editor, state)())
 
 
 def read_draft(folder: str | Path, draft_id: str) -> tuple[bytes, DraftState] | None:

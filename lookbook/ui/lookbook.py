@@ -1,7 +1,7 @@
 """Lookbook page widgets: compose a lookbook, edit an outfit slot by slot, manage its pages, save, open and export.
 
-The user's Session (lookbook.compose) is the source of truth: every widget is drawn from it, and its callback writes
-the change back through lookbook.ui.lookbook_session, so a rerun, a page switch or a reopened manifest never leaves
+The user's LookbookEditor (lookbook.compose) is the source of truth: every widget is drawn from it, and its callback writes
+the change back through lookbook.ui.lookbook_actions, so a rerun, a page switch or a reopened manifest never leaves
 a widget showing something the lookbook does not hold.
 """
 
@@ -16,7 +16,7 @@ import streamlit as st
 from PIL import Image
 
 from lookbook import paths
-from lookbook.compose import Cover, RenderConfig, Session
+from lookbook.compose import Cover, LookbookEditor, RenderConfig
 from lookbook.compose.harmony import Harmony
 from lookbook.compose.manifest import MAX_NOTES_CHARS, MAX_TITLE_CHARS
 from lookbook.compose.outfit import Garment
@@ -26,7 +26,7 @@ from lookbook.data.taxonomy import display_name
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE
 from lookbook.ui import cache, state
-from lookbook.ui import lookbook_session as ls
+from lookbook.ui import lookbook_actions as actions
 from lookbook.ui.widgets import page_link, path_hint, safe_call
 
 TILE_PX = 384  # garments are enlarged on the server the way pages are exported; the browser fits them to the column
@@ -58,9 +58,9 @@ def first_lookbook():
         bar = bar or holder.progress(0.0)
         bar.progress(done / total, text=f"Composing a first lookbook from the default checkpoints: page {done} of {total}…")
 
-    session = ls.first_lookbook(progress)
+    editor = actions.first_lookbook(progress)
     holder.empty()
-    return session
+    return editor
 
 
 # starting: compose or open --------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ def _compose_form() -> None:
     if studio is None:
         return
     try:
-        names = ls.usable_templates(studio)
+        names = actions.usable_templates(studio)
     except LookbookError as exc:
         st.error(str(exc), icon=ERROR)
         return
@@ -92,7 +92,7 @@ def _compose_form() -> None:
     st.selectbox("Outfit template", names, format_func=_template_label, key="lookbook.template")
     c1, c2, c3 = st.columns([3, 1, 1])
     title = c1.text_input("Title", value="Untitled lookbook", key="lookbook.new_title", max_chars=MAX_TITLE_CHARS)
-    pages = c2.number_input("Pages", min_value=1, max_value=ls.MAX_PAGES, value=3, key="lookbook.new_pages")
+    pages = c2.number_input("Pages", min_value=1, max_value=actions.MAX_PAGES, value=3, key="lookbook.new_pages")
     seed = c3.number_input(
         "Seed", min_value=0, max_value=999_999, value=0, key="lookbook.new_seed", help="Same seed, same lookbook"
     )
@@ -102,7 +102,7 @@ def _compose_form() -> None:
         def compose() -> bool:
             bar = st.progress(0.0, text="Composing…")
             try:
-                session = ls.compose(
+                editor = actions.compose(
                     template,
                     int(pages),
                     int(seed),
@@ -113,7 +113,7 @@ def _compose_form() -> None:
                 bar.empty()
                 st.session_state[state.FLASH] = ("error", str(exc))
                 return False
-            ls.start(session)
+            actions.start(editor)
             return True
 
         _switch(f"compose “{title.strip() or 'Untitled lookbook'}”", compose)
@@ -145,7 +145,7 @@ def _model_pickers():
     if not generator or not classifier:
         st.caption("Choose a generator and a classifier to compose.")
         return None
-    return safe_call(ls.studio, generator, classifier)
+    return safe_call(actions.studio, generator, classifier)
 
 
 def _no_models_hint(where: str, have_generator: bool, have_classifier: bool) -> None:
@@ -215,9 +215,11 @@ def _open_form() -> None:
             return _open(data, name)
 
         _switch(f"open {name}", open_upload)
-    saved = ls.saved_lookbooks()
+    saved = actions.saved_lookbooks()
     if not saved:
-        st.caption(f"Lookbooks saved to the workspace ({path_hint(paths.display_path(ls.lookbooks_dir()))}) are listed here.")
+        st.caption(
+            f"Lookbooks saved to the workspace ({path_hint(paths.display_path(actions.lookbooks_dir()))}) are listed here."
+        )
         return
     if st.session_state.get(SAVED_PICK) not in saved:
         st.session_state[SAVED_PICK] = saved[0]  # the newest, e.g. the one just saved
@@ -237,29 +239,29 @@ def _open_form() -> None:
 
 def _switch(what: str, action) -> None:
     """Open another lookbook through `action`, asking first when the open one has unsaved changes."""
-    ls.switch(what, action)
+    actions.switch(what, action)
     st.rerun(scope="app")
 
 
 def _switch_prompt() -> None:
     """The open lookbook has unsaved changes and the user asked to open another: save it first, go on, or cancel."""
     waiting = st.session_state.get(state.LOOKBOOK_SWITCH)
-    session = ls.session()
-    if not waiting or session is None:
+    editor = actions.editor()
+    if not waiting or editor is None:
         return
     with st.container(border=True):
         st.warning(
-            f"**{_escape(session.lookbook.title)}** has changes not saved to the workspace. If you {waiting[0]} now, it "
-            f"stays as a draft at [its link]({ls.draft_link()}) (bookmark it), and Undo will not bring it back.",
+            f"**{_escape(editor.lookbook.title)}** has changes not saved to the workspace. If you {waiting[0]} now, it "
+            f"stays as a draft at [its link]({actions.draft_link()}) (bookmark it), and Undo will not bring it back.",
             icon=":material/warning:",
         )
         with st.container(horizontal=True):
-            save_first = st.button(f"Save as {ls.save_name(session)}.json, then {waiting[0]}", key="lookbook.switch_save")
+            save_first = st.button(f"Save as {actions.save_name(editor)}.json, then {waiting[0]}", key="lookbook.switch_save")
             go = st.button(f"{waiting[0][:1].upper()}{waiting[0][1:]} without saving", key="lookbook.switch_go")
-            st.button("Cancel", key="lookbook.switch_cancel", on_click=ls.cancel_switch)
+            st.button("Cancel", key="lookbook.switch_cancel", on_click=actions.cancel_switch)
     if save_first or go:
         try:
-            ls.confirm_switch(save_first=save_first)
+            actions.confirm_switch(save_first=save_first)
         except LookbookError as exc:
             state.flash("error", str(exc))
         st.rerun(scope="app")
@@ -268,26 +270,26 @@ def _switch_prompt() -> None:
 def _open(data: bytes, name: str, saved_as: str = "") -> bool:
     """Open a manifest as this user's lookbook; a bad file is one error line. True when opened."""
     try:
-        session = ls.open_manifest(data)
+        editor = actions.open_manifest(data)
     except LookbookError as exc:
         state.flash("error", f"Cannot open {name}: {exc}")
         return False
-    ls.start(session, saved_as=saved_as)
-    n = len(session.pages)
-    opened = f"Opened **{_escape(session.lookbook.title)}** ({n} page{'s' if n != 1 else ''}) from {_escape(name)}."
-    if session.warnings:  # one message: the models differ from the ones the lookbook was made with
-        state.flash("warning", " ".join([opened, *(f"Note: the {_escape(w)}." for w in session.warnings)]))
+    actions.start(editor, saved_as=saved_as)
+    n = len(editor.pages)
+    opened = f"Opened **{_escape(editor.lookbook.title)}** ({n} page{'s' if n != 1 else ''}) from {_escape(name)}."
+    if editor.warnings:  # one message: the models differ from the ones the lookbook was made with
+        state.flash("warning", " ".join([opened, *(f"Note: the {_escape(w)}." for w in editor.warnings)]))
     else:
         state.flash("success", opened)
     return True
 
 
 # models in use --------------------------------------------------------------------------------------------
-def models_notice(session: Session) -> None:
+def models_notice(editor: LookbookEditor) -> None:
     """Which checkpoints this lookbook uses (and how their image sizes meet); an offer to switch when the sidebar's differ."""
-    summary = session.studio.summary()
-    note = session.studio.resize_note
-    if ls.uses_active_models(session) or not all(ls.active_models()):
+    summary = editor.studio.summary()
+    note = editor.studio.resize_note
+    if actions.uses_active_models(editor) or not all(actions.active_models()):
         st.caption(f":material/memory: {summary}" + (f"  \n:material/aspect_ratio: {note.capitalize()}." if note else ""))
         return
     left, right = st.columns([4, 1], vertical_alignment="center")
@@ -297,7 +299,7 @@ def models_notice(session: Session) -> None:
     )
     if right.button("Use the sidebar's models", key="lookbook.rebind", width="stretch"):
         try:
-            ls.rebind(ls.use_active_models(session))
+            actions.rebind(actions.use_active_models(editor))
         except LookbookError as exc:
             st.error(str(exc), icon=ERROR)
             return
@@ -309,56 +311,56 @@ def models_notice(session: Session) -> None:
 def workspace() -> None:
     """The open lookbook: editor, then export and save. A fragment: an edit reruns only this part of the page, so a
     reroll is painted without the sidebar and the rest of the app running again."""
-    session = ls.session()
-    if session is None:
+    editor = actions.editor()
+    if editor is None:
         return
     state.show_flash()  # errors raised by this fragment's own callbacks
-    page = editor(session)
+    page = edit_panel(editor)
     st.divider()
-    export_section(session, page)
-    models_notice(session)
+    export_section(editor, page)
+    models_notice(editor)
     if page is not None:
-        ls.draw_ahead(session, page, then=_ready_to_show(session.render_config))
+        actions.draw_ahead(editor, page, then=_ready_to_show(editor.render_config))
 
 
-def editor(session: Session) -> int | None:
+def edit_panel(editor: LookbookEditor) -> int | None:
     """Lookbook title and undo, the page strip, the page's own controls, then its outfit; returns the page shown."""
-    page = ls.page_index(session)
-    _toolbar(session)
-    _page_strip(session, page)
-    if not session.pages:
+    page = actions.page_index(editor)
+    _toolbar(editor)
+    _page_strip(editor, page)
+    if not editor.pages:
         st.info("This lookbook has no pages. Add one with **Add page**.", icon=":material/note_add:")
         return None
-    _page_controls(session, page)
-    _delete_confirmation(session)
-    _slots(session, page, session.garments(page))
-    _variations(session, page)
-    _harmony_and_notes(session, page, session.harmony(page))
+    _page_controls(editor, page)
+    _delete_confirmation(editor)
+    _slots(editor, page, editor.garments(page))
+    _variations(editor, page)
+    _harmony_and_notes(editor, page, editor.harmony(page))
     return page
 
 
 def _bind(key: str, value) -> None:
-    """Show the session's `value` in widget `key` (set before the widget is drawn; its callback writes changes back)."""
+    """Show the editor's `value` in widget `key` (set before the widget is drawn; its callback writes changes back)."""
     st.session_state[key] = value
 
 
-def _toolbar(session: Session) -> None:
+def _toolbar(editor: LookbookEditor) -> None:
     """Lookbook title, undo and redo, and whether the work is safe."""
-    history = session.history
-    title, actions = st.columns([3, 2], vertical_alignment="center")
-    _bind("lookbook.book_title", session.lookbook.title)
+    history = editor.history
+    title, buttons = st.columns([3, 2], vertical_alignment="center")
+    _bind("lookbook.book_title", editor.lookbook.title)
     title.text_input(
         "Lookbook title",
         key="lookbook.book_title",
-        on_change=ls.set_lookbook_title,
+        on_change=actions.set_lookbook_title,
         args=("lookbook.book_title",),
         label_visibility="collapsed",
         placeholder="Lookbook title",
         max_chars=MAX_TITLE_CHARS,
         help="Printed atop every page",
     )
-    with actions.container(horizontal=True, vertical_alignment="center"):
-        for name, callback, label in (("Undo", ls.undo, history.undo_label), ("Redo", ls.redo, history.redo_label)):
+    with buttons.container(horizontal=True, vertical_alignment="center"):
+        for name, callback, label in (("Undo", actions.undo, history.undo_label), ("Redo", actions.redo, history.redo_label)):
             st.button(
                 name,
                 icon=f":material/{name.lower()}:",
@@ -371,61 +373,61 @@ def _toolbar(session: Session) -> None:
         if not saved_as:
             saved = "not in the workspace yet"
         else:
-            saved = f"changes not saved to {saved_as}.json" if session.unsaved else f"saved as {saved_as}.json"
+            saved = f"changes not saved to {saved_as}.json" if editor.unsaved else f"saved as {saved_as}.json"
         st.caption(
             f":material/cloud_done: Autosaved · {_escape(saved)}",
-            help=f"Every edit is kept in a draft this page's address opens ({ls.draft_link()}): after a reload, in a new "
+            help=f"Every edit is kept in a draft this page's address opens ({actions.draft_link()}): after a reload, in a new "
             "tab or after a restart. Save to the workspace to list it under Open a lookbook.",
         )
 
 
-def _page_strip(session: Session, page: int) -> None:
+def _page_strip(editor: LookbookEditor, page: int) -> None:
     """Navigation between pages (which page is shown), and Add page."""
-    n = len(session.pages)
+    n = len(editor.pages)
     strip, add = st.columns([5, 1], vertical_alignment="center")
     if n:
         _bind("lookbook.page_pick", page)
         strip.segmented_control(
             "Pages",
             list(range(n)),
-            format_func=lambda i: f"{i + 1:02d} · {_short(session.lookbook.page_title(i), 22)}",
+            format_func=lambda i: f"{i + 1:02d} · {_short(editor.lookbook.page_title(i), 22)}",
             key="lookbook.page_pick",
             required=True,
-            on_change=ls.select_page,
+            on_change=actions.select_page,
             args=("lookbook.page_pick",),
             label_visibility="collapsed",
         )
     with add.popover("Add page", icon=":material/add:", help="Add an outfit after this page", width="stretch"):
-        names = session.templates()
+        names = editor.templates()
         if st.session_state.get("lookbook.add_template") not in names and names:
-            st.session_state["lookbook.add_template"] = session.pages[page].template if session.pages else names[0]
+            st.session_state["lookbook.add_template"] = editor.pages[page].template if editor.pages else names[0]
         st.selectbox("Template", names, format_func=_template_label, key="lookbook.add_template")
-        st.button("Add page", type="primary", key="lookbook.add_page", on_click=ls.add_page, args=("lookbook.add_template",))
+        st.button("Add page", type="primary", key="lookbook.add_page", on_click=actions.add_page, args=("lookbook.add_template",))
 
 
-def _page_controls(session: Session, page: int) -> None:
+def _page_controls(editor: LookbookEditor, page: int) -> None:
     """The page's title and template, moving it (text buttons: they reorder, they do not navigate), deleting it, and
     rerolling its unlocked slots."""
-    p, n = session.pages[page], len(session.pages)
+    p, n = editor.pages[page], len(editor.pages)
     title, template, moves, reroll = st.columns([3, 3, 4, 2], vertical_alignment="bottom")
     _bind("lookbook.page_title", p.title)
     title.text_input(
         f"Page {page + 1} title",
         key="lookbook.page_title",
-        on_change=ls.set_page_title,
+        on_change=actions.set_page_title,
         args=(page, "lookbook.page_title"),
-        placeholder=session.lookbook.page_title(page),
+        placeholder=editor.lookbook.page_title(page),
         max_chars=MAX_TITLE_CHARS,
         help="Empty: the title follows the page's position",
     )
-    names = session.templates()
+    names = editor.templates()
     _bind("lookbook.page_template", p.template)
     template.selectbox(
         "Template",
         names if p.template in names else [*names, p.template],
         format_func=_template_label,
         key="lookbook.page_template",
-        on_change=ls.set_template,
+        on_change=actions.set_template,
         args=(page, "lookbook.page_template"),
         help="Garments that fit the new template's slots stay",
     )
@@ -437,35 +439,35 @@ def _page_controls(session: Session, page: int) -> None:
                 key=f"lookbook.move_{side}",
                 help=f"Move this page one place {where} in the lookbook",
                 disabled=page == last,
-                on_click=ls.move_page,
+                on_click=actions.move_page,
                 args=(page, delta),
             )
-        st.button("Delete", icon=":material/delete:", key="lookbook.ask_delete", on_click=ls.ask_delete, args=(page,))
+        st.button("Delete", icon=":material/delete:", key="lookbook.ask_delete", on_click=actions.ask_delete, args=(page,))
     reroll.button(
         "Reroll unlocked",
         type="primary",
         icon=":material/casino:",
         key="lookbook.reroll_all",
-        on_click=ls.reroll_unlocked,
+        on_click=actions.reroll_unlocked,
         args=(page,),
         width="stretch",
         help="New garments in every slot that is not locked",
     )
 
 
-def _delete_confirmation(session: Session) -> None:
+def _delete_confirmation(editor: LookbookEditor) -> None:
     """Delete asks once, for the page it was clicked on; the confirmation goes away with the page."""
     token = st.session_state.get(state.LOOKBOOK_DELETE)
-    if not token or token[1] != session.history.version or token[0] >= len(session.pages):
+    if not token or token[1] != editor.history.version or token[0] >= len(editor.pages):
         return
     with st.container(border=True, horizontal=True, vertical_alignment="center"):
-        st.markdown(f"Delete **{_escape(session.lookbook.page_title(token[0]))}**? Undo brings it back.")
-        st.button("Delete page", type="primary", key="lookbook.delete_page", on_click=ls.delete_page, args=(token,))
-        st.button("Cancel", key="lookbook.cancel_delete", on_click=ls.cancel_delete)
+        st.markdown(f"Delete **{_escape(editor.lookbook.page_title(token[0]))}**? Undo brings it back.")
+        st.button("Delete page", type="primary", key="lookbook.delete_page", on_click=actions.delete_page, args=(token,))
+        st.button("Cancel", key="lookbook.cancel_delete", on_click=actions.cancel_delete)
 
 
-def _slots(session: Session, page: int, garments: list[Garment]) -> None:
-    slots = session.pages[page].slots
+def _slots(editor: LookbookEditor, page: int, garments: list[Garment]) -> None:
+    slots = editor.pages[page].slots
     opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
     columns = st.columns(len(slots), gap="small")
     for i, (column, slot, g) in enumerate(zip(columns, slots, garments)):
@@ -477,19 +479,19 @@ def _slots(session: Session, page: int, garments: list[Garment]) -> None:
                 icon=":material/lock:" if slot.locked else ":material/lock_open:",
                 type="primary" if slot.locked else "tertiary",
                 key=f"lookbook.lock.{i}",
-                on_click=ls.toggle_lock,
+                on_click=actions.toggle_lock,
                 args=(page, i),
                 help="Locked: kept when rerolling the unlocked slots"
                 if slot.locked
                 else "Lock: keep this garment when rerolling",
             )
-            st.image(tile(g.image, session.render_config), width="stretch")
+            st.image(tile(g.image, editor.render_config), width="stretch")
             with st.container(horizontal=True, gap="small"):
                 st.button(
                     "Reroll",
                     icon=":material/casino:",
                     key=f"lookbook.reroll.{i}",
-                    on_click=ls.reroll_slot,
+                    on_click=actions.reroll_slot,
                     args=(page, i),
                     width="stretch",
                     help="A new garment of the same category for this slot only",
@@ -500,13 +502,13 @@ def _slots(session: Session, page: int, garments: list[Garment]) -> None:
                     icon=":material/tune:",
                     key=f"lookbook.vary.{i}",
                     type="primary" if is_open else "secondary",
-                    on_click=ls.toggle_variations,
+                    on_click=actions.toggle_variations,
                     args=(page, i),
                     width="stretch",
                     help="A row of nearby garments to pick from",
                 )
             _garment_caption(g)
-            options = ["", *session.slot_categories(page, i)]
+            options = ["", *editor.slot_categories(page, i)]
             if slot.category and slot.category not in options:
                 options.append(slot.category)
             _bind(f"lookbook.category.{i}", slot.category or "")
@@ -515,7 +517,7 @@ def _slots(session: Session, page: int, garments: list[Garment]) -> None:
                 options,
                 format_func=lambda c, name=slot.name: display_name(c) if c else f"Any {name.lower()}",
                 key=f"lookbook.category.{i}",
-                on_change=ls.set_category,
+                on_change=actions.set_category,
                 args=(page, i, f"lookbook.category.{i}"),
                 label_visibility="collapsed",
                 help="Ask this slot for any category; the seed stays",
@@ -536,12 +538,12 @@ def _garment_caption(g: Garment) -> None:
     )
 
 
-def _variations(session: Session, page: int) -> None:
+def _variations(editor: LookbookEditor, page: int) -> None:
     opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
-    if not opened or opened[0] != page or opened[1] >= len(session.pages[page].slots):
+    if not opened or opened[0] != page or opened[1] >= len(editor.pages[page].slots):
         return
     _, slot, row = opened
-    name = session.pages[page].slots[slot].name
+    name = editor.pages[page].slots[slot].name
     with st.container(border=True):
         left, mid, right = st.columns([3, 2, 2], vertical_alignment="bottom")
         left.markdown(f"**Variations of the {_escape(name.lower())}** · row {row + 1}")
@@ -556,37 +558,37 @@ def _variations(session: Session, page: int) -> None:
             help="0.05: nearly the same garment; 1: as different as the generator allows while keeping the category",
         )
         with right.container(horizontal=True, horizontal_alignment="right"):
-            st.button("More", icon=":material/refresh:", key="lookbook.more_variations", on_click=ls.more_variations)
-            st.button("Close", icon=":material/close:", key="lookbook.close_variations", on_click=ls.close_variations)
-        garments = ls.variations(session, page, slot, row, how_different)
+            st.button("More", icon=":material/refresh:", key="lookbook.more_variations", on_click=actions.more_variations)
+            st.button("Close", icon=":material/close:", key="lookbook.close_variations", on_click=actions.close_variations)
+        garments = actions.variations(editor, page, slot, row, how_different)
         for k, (column, g) in enumerate(zip(st.columns(len(garments)), garments)):
             with column:
-                st.image(tile(g.image, session.render_config), width="stretch")
+                st.image(tile(g.image, editor.render_config), width="stretch")
                 st.caption(f"**{display_name(g.label)}** · {g.confidence:.0%}")
                 st.button(
                     "Use",
                     key=f"lookbook.pick.{k}",
-                    on_click=ls.pick_variation,
+                    on_click=actions.pick_variation,
                     args=(page, slot, row, how_different, k),
                     width="stretch",
                 )
 
 
-def _harmony_and_notes(session: Session, page: int, harmony: Harmony) -> None:
+def _harmony_and_notes(editor: LookbookEditor, page: int, harmony: Harmony) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left.container(border=True):
         score, text = st.columns([1, 3], vertical_alignment="center")
         score.metric("Colour harmony", f"{harmony.score}/100")
         text.markdown(f"*{harmony.scheme.capitalize()}* · {_escape(harmony.reason[:1].upper() + harmony.reason[1:])}")
         text.markdown(palette_html(harmony), unsafe_allow_html=True)
-    _bind("lookbook.page_notes", session.pages[page].notes)
+    _bind("lookbook.page_notes", editor.pages[page].notes)
     right.text_area(
         "Notes",
         key="lookbook.page_notes",
         height=150,
         placeholder="Styling notes, printed under the outfit",
         max_chars=MAX_NOTES_CHARS,
-        on_change=ls.set_notes,
+        on_change=actions.set_notes,
         args=(page, "lookbook.page_notes"),
     )
 
@@ -604,10 +606,10 @@ def palette_html(harmony: Harmony) -> str:
 
 
 # saving and exporting -----------------------------------------------------------------------------------
-def export_section(session: Session, page: int | None) -> None:
+def export_section(editor: LookbookEditor, page: int | None) -> None:
     """Client or working version, an optional cover, downloads, a preview on demand, and saving to the workspace."""
     st.subheader("Export and save")
-    options, actions = st.columns([2, 3], gap="large")
+    options, files = st.columns([2, 3], gap="large")
     with options:
         client = st.toggle(
             "Client version",
@@ -615,49 +617,49 @@ def export_section(session: Session, page: int | None) -> None:
             help="Leaves seeds, confidences, classifier disagreements and checkpoint hashes off the pages "
             "(the manifest still records them)",
         )
-        _upscaler_switch(session)
-        cover = _cover_form(session)
+        _upscaler_switch(editor)
+        cover = _cover_form(editor)
         if page is not None and st.button("Preview page", icon=":material/visibility:", key="lookbook.preview"):
-            _preview(session, page, client)
-    with actions:
-        _downloads(session, page, client, cover)
+            _preview(editor, page, client)
+    with files:
+        _downloads(editor, page, client, cover)
         st.divider()
-        _save_form(session)
+        _save_form(editor)
 
 
-def _cover_form(session: Session) -> Cover | None:
+def _cover_form(editor: LookbookEditor) -> Cover | None:
     if not st.checkbox(
         "Cover page", key="lookbook.cover", help="A first page with the title, a subtitle and a date (PDF and ZIP)"
     ):
         return None
     today = dt.date.today().strftime("%-d %B %Y")
-    cover = session.cover_page(default_date=today)
+    cover = editor.cover_page(default_date=today)
     keys = ("lookbook.cover_subtitle", "lookbook.cover_date")
     _bind(keys[0], cover.subtitle)
     _bind(keys[1], cover.date)
     for key, label, placeholder in zip(keys, ("Cover subtitle", "Cover date"), ("e.g. Spring 2027 · for Maison Ardent", today)):
-        st.text_input(label, key=key, placeholder=placeholder, max_chars=MAX_TITLE_CHARS, on_change=ls.set_cover, args=keys)
+        st.text_input(label, key=key, placeholder=placeholder, max_chars=MAX_TITLE_CHARS, on_change=actions.set_cover, args=keys)
     return cover
 
 
 @st.dialog("Page as exported", width="large")
-def _preview(session: Session, page: int, client: bool) -> None:
-    st.image(preview_image(session, page, client), width="stretch")
-    st.caption(f"Page {page + 1} of {len(session.pages)}: A4, {session.render_config.dpi} dpi when exported.")
+def _preview(editor: LookbookEditor, page: int, client: bool) -> None:
+    st.image(preview_image(editor, page, client), width="stretch")
+    st.caption(f"Page {page + 1} of {len(editor.pages)}: A4, {editor.render_config.dpi} dpi when exported.")
 
 
-def preview_image(session: Session, page: int, client: bool = False) -> Image.Image:
+def preview_image(editor: LookbookEditor, page: int, client: bool = False) -> Image.Image:
     """The page rendered exactly as exported, at a screen resolution."""
-    own = session.render_config
+    own = editor.render_config
     config = RenderConfig(dpi=PREVIEW_DPI, sharpen_percent=own.sharpen_percent, client=client, upscaler=own.upscaler)
-    return session.render(page, config)
+    return editor.render(page, config)
 
 
-def _downloads(session: Session, page: int | None, client: bool, cover: Cover | None) -> None:
+def _downloads(editor: LookbookEditor, page: int | None, client: bool, cover: Cover | None) -> None:
     st.markdown("**Download**" + (" · client version" if client else " · working version"))
-    empty = safe_call(lambda: _require_pages(session)) is None
-    frozen = ls.snapshot(session, client, cover)  # the files are made on click, from the lookbook as it is shown now
-    names = ls.export_names(session, page or 0, client)
+    empty = safe_call(lambda: _require_pages(editor)) is None
+    frozen = actions.snapshot(editor, client, cover)  # the files are made on click, from the lookbook as it is shown now
+    names = actions.export_names(editor, page or 0, client)
     with st.container(horizontal=True):
         st.download_button(
             "This page (PNG)",
@@ -691,7 +693,7 @@ def _downloads(session: Session, page: int | None, client: bool, cover: Cover | 
         )
         st.download_button(
             "Manifest (JSON)",
-            data=lambda: ls.manifest_bytes(frozen),
+            data=lambda: actions.manifest_bytes(frozen),
             file_name=names["json"],
             mime="application/json",
             icon=":material/data_object:",
@@ -703,33 +705,35 @@ def _downloads(session: Session, page: int | None, client: bool, cover: Cover | 
     st.caption(f"A4 pages at 150 dpi: {what}. The manifest records checkpoints, templates, seeds and latents.")
 
 
-def _require_pages(session: Session) -> bool:
-    if not session.pages:
+def _require_pages(editor: LookbookEditor) -> bool:
+    if not editor.pages:
         raise LookbookError("The lookbook has no pages to export; add a page first.")
     return True
 
 
-def _save_form(session: Session) -> None:
+def _save_form(editor: LookbookEditor) -> None:
     st.markdown("**Save to the workspace**")
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     # the name follows the lookbook's title (or the name it was saved under) until the user types their own
-    offered = ls.save_name(session)
-    if st.session_state.get(ls.SAVE_NAME) in (None, "", st.session_state.get(SAVE_OFFERED)):
-        st.session_state[ls.SAVE_NAME] = offered
+    offered = actions.save_name(editor)
+    if st.session_state.get(actions.SAVE_NAME) in (None, "", st.session_state.get(SAVE_OFFERED)):
+        st.session_state[actions.SAVE_NAME] = offered
     st.session_state[SAVE_OFFERED] = offered
     name = c1.text_input(
-        "File name", key=ls.SAVE_NAME, max_chars=MAX_TITLE_CHARS, help="Saved as <workspace>/lookbooks/<name>.json"
+        "File name", key=actions.SAVE_NAME, max_chars=MAX_TITLE_CHARS, help="Saved as <workspace>/lookbooks/<name>.json"
     )
     if c2.button("Save", icon=":material/save:", key="lookbook.save", width="stretch"):
         try:
-            path = ls.save_to_workspace(session, name)
+            path = actions.save_to_workspace(editor, name)
         except LookbookError as exc:
             st.error(str(exc), icon=ERROR)
         else:
             st.session_state[SAVED_PICK] = path  # "Open a lookbook" lists it first and selected
-            state.flash("success", f"Saved {paths.display_path(path)} (revision {session.lookbook.revision}).")
+            state.flash("success", f"Saved {paths.display_path(path)} (revision {editor.lookbook.revision}).")
             st.rerun(scope="app")
-    st.caption(f"Saved lookbooks are listed under **Open a lookbook**, from {path_hint(paths.display_path(ls.lookbooks_dir()))}.")
+    st.caption(
+        f"Saved lookbooks are listed under **Open a lookbook**, from {path_hint(paths.display_path(actions.lookbooks_dir()))}."
+    )
 
 
 # helpers ------------------------------------------------------------------------------------------------
@@ -748,23 +752,23 @@ def _ready_to_show(config: RenderConfig) -> Callable[[Garment], None]:
     return prepare
 
 
-def _upscaler_switch(session: Session) -> None:
+def _upscaler_switch(editor: LookbookEditor) -> None:
     """Learned 4x upscaler or Lanczos for the tiles and every export; says which one the garments get."""
     chosen = st.segmented_control(
         "Enlarge garments with",
         list(UPSCALERS),
-        default=session.render_config.upscaler,
+        default=editor.render_config.upscaler,
         format_func=UPSCALERS.get,
         key="lookbook.upscaler",
         help="Garments are generated small and enlarged for the page: by a small network trained on real product "
         "photos, or by Lanczos resampling with a light unsharp mask",
     )
-    if chosen and chosen != session.render_config.upscaler:
-        session.render_config = dataclasses.replace(session.render_config, upscaler=chosen)
+    if chosen and chosen != editor.render_config.upscaler:
+        editor.render_config = dataclasses.replace(editor.render_config, upscaler=chosen)
         st.rerun(scope="app")
-    learned = learned_upscaler(session.render_config)
-    note = upscaling_note(learned, session.render_config.sharpen_percent)
-    st.caption(f"Garments are enlarged from {session.studio.image_size_px} px by {note}.")
+    learned = learned_upscaler(editor.render_config)
+    note = upscaling_note(learned, editor.render_config.sharpen_percent)
+    st.caption(f"Garments are enlarged from {editor.studio.image_size_px} px by {note}.")
 
 
 def _short(text: str, n: int) -> str:

@@ -30,7 +30,7 @@ EXPLORER_FILTER = "explorer.filter."  # prefix: explorer.filter.<column>
 EXPLORER_ALL_STYLES = "explorer.all_styles"  # FPID charts over every styles.csv row instead of the dataset's records
 
 # lookbook page
-LOOKBOOK_SESSION = "lookbook.session"  # the user's lookbook.compose.Session (pages bound to their models), or None
+LOOKBOOK_EDITOR = "lookbook.editor"  # the user's lookbook.compose.LookbookEditor (the open lookbook and its models), or None
 LOOKBOOK_PAGE = "lookbook.page"  # 0-based index of the page being edited
 LOOKBOOK_VARIATIONS = "lookbook.variations"  # (page, slot, row) whose row of variations is open, or None
 LOOKBOOK_UPLOADS = "lookbook.uploads"  # bumped after an uploaded manifest is opened, so the uploader starts empty
@@ -55,7 +55,7 @@ DEFAULTS: dict[str, Any] = {
     HOME_SOURCES: [],
     EXPLORER_PAGE: 1,
     EXPLORER_VIEW: None,
-    LOOKBOOK_SESSION: None,
+    LOOKBOOK_EDITOR: None,
     LOOKBOOK_PAGE: 0,
     LOOKBOOK_VARIATIONS: None,
     LOOKBOOK_UPLOADS: 0,

@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from lookbook.compose import GARMENTS, Session, drafts
+from lookbook.compose import GARMENTS, LookbookEditor, drafts
 from lookbook.compose.background import BackgroundWorker
 from lookbook.compose.manifest import book_from_dict, book_to_dict
 
@@ -22,26 +22,26 @@ def _book(lookbook) -> dict:
     return {k: v for k, v in book_to_dict(lookbook).items() if k != "checkpoints"}
 
 
-def _edited(studio) -> Session:
+def _edited(studio) -> LookbookEditor:
     """Four edits, the last one undone; `.composed` is the lookbook as composed."""
-    session = Session.new(studio, template="cs230", pages=2, seed=4, title="Drafted")
-    session.composed = copy.deepcopy(session.lookbook)
-    session.reroll(0, 1)
-    session.set_notes(1, "navy")
-    session.set_cover("Spring 2027", "6 December 2026")
-    session.lock(0, 0)
-    session.undo()  # one step to redo
-    return session
+    editor = LookbookEditor.new(studio, template="cs230", pages=2, seed=4, title="Drafted")
+    editor.composed = copy.deepcopy(editor.lookbook)
+    editor.reroll(0, 1)
+    editor.set_notes(1, "navy")
+    editor.set_cover("Spring 2027", "6 December 2026")
+    editor.lock(0, 0)
+    editor.undo()  # one step to redo
+    return editor
 
 
 def test_a_draft_keeps_the_undo_history_and_the_cover(cond_studio, tmp_path):
-    session = _edited(cond_studio)
-    drafts.write_draft(tmp_path, DRAFT_ID, session, drafts.DraftState(page=1, unsaved=True))
+    editor = _edited(cond_studio)
+    drafts.write_draft(tmp_path, DRAFT_ID, editor, drafts.DraftState(page=1, unsaved=True))
     data, state = drafts.read_draft(tmp_path, DRAFT_ID)
-    reopened = Session.open(data, cond_studio)
-    assert _book(reopened.lookbook) == _book(session.lookbook)
+    reopened = LookbookEditor.open(data, cond_studio)
+    assert _book(reopened.lookbook) == _book(editor.lookbook)
     assert (reopened.lookbook.cover_subtitle, reopened.lookbook.cover_date) == ("Spring 2027", "6 December 2026")
-    undo, redo = session.history.stacks()
+    undo, redo = editor.history.stacks()
     assert [s.label for s in state.undo] == [s.label for s in undo] == ["reroll Jeans", "notes", "cover"]
     assert [s.label for s in state.redo] == ["lock Shirt"] and not state.history_lost
     assert [_book(s.lookbook) for s in state.undo] == [_book(s.lookbook) for s in undo]
@@ -51,34 +51,34 @@ def test_a_draft_keeps_the_undo_history_and_the_cover(cond_studio, tmp_path):
     reopened.history.restore(state.undo, state.redo)
     for _ in range(3):
         reopened.undo()
-    assert _book(reopened.lookbook) == _book(session.composed)
-    assert reopened.redo() == 0 and reopened.pages[0].slots[1].seed == session.pages[0].slots[1].seed
+    assert _book(reopened.lookbook) == _book(editor.composed)
+    assert reopened.redo() == 0 and reopened.pages[0].slots[1].seed == editor.pages[0].slots[1].seed
 
 
 def test_the_history_in_a_draft_is_bounded_newest_first(cond_studio, tmp_path, monkeypatch):
-    session = Session.new(cond_studio, template="cs230", pages=1, seed=1)
-    for k in range(session.history.max_steps + 10):
-        session.set_notes(0, f"note {k}")
-    one_step = len(json.dumps(book_to_dict(session.lookbook))) + 100
+    editor = LookbookEditor.new(cond_studio, template="cs230", pages=1, seed=1)
+    for k in range(editor.history.max_steps + 10):
+        editor.set_notes(0, f"note {k}")
+    one_step = len(json.dumps(book_to_dict(editor.lookbook))) + 100
     monkeypatch.setattr(drafts, "HISTORY_MAX_BYTES", 5 * one_step)
-    drafts.write_draft(tmp_path, DRAFT_ID, session, drafts.DraftState())
+    drafts.write_draft(tmp_path, DRAFT_ID, editor, drafts.DraftState())
     _, state = drafts.read_draft(tmp_path, DRAFT_ID)
     assert 3 <= len(state.undo) <= 5
-    assert [s.lookbook.pages[0].notes for s in state.undo][-1] == f"note {session.history.max_steps + 8}"
+    assert [s.lookbook.pages[0].notes for s in state.undo][-1] == f"note {editor.history.max_steps + 8}"
     monkeypatch.undo()
-    drafts.write_draft(tmp_path, DRAFT_ID, session, drafts.DraftState())
-    assert len(drafts.read_draft(tmp_path, DRAFT_ID)[1].undo) == session.history.max_steps
+    drafts.write_draft(tmp_path, DRAFT_ID, editor, drafts.DraftState())
+    assert len(drafts.read_draft(tmp_path, DRAFT_ID)[1].undo) == editor.history.max_steps
 
 
 def test_an_unreadable_history_loses_only_the_history(cond_studio, tmp_path):
-    session = _edited(cond_studio)
-    path = drafts.write_draft(tmp_path, DRAFT_ID, session, drafts.DraftState())
+    editor = _edited(cond_studio)
+    path = drafts.write_draft(tmp_path, DRAFT_ID, editor, drafts.DraftState())
     data = json.loads(path.read_text())
     data["history"]["undo"][0]["book"]["pages"] = "not pages"
     path.write_text(json.dumps(data))
     raw, state = drafts.read_draft(tmp_path, DRAFT_ID)
     assert state.history_lost and state.undo == state.redo == ()
-    assert _book(Session.open(raw, cond_studio).lookbook) == _book(session.lookbook)
+    assert _book(LookbookEditor.open(raw, cond_studio).lookbook) == _book(editor.lookbook)
 
 
 def test_cover_text_is_checked_like_titles(cond_studio):
@@ -95,36 +95,36 @@ def test_the_writer_writes_the_newest_state_off_the_callers_thread(cond_studio, 
     monkeypatch.setattr(
         drafts.manifest_io, "write_manifest", lambda *a: (threads.append(threading.current_thread().name), write(*a))[1]
     )
-    session = Session.new(cond_studio, template="cs230", pages=1, seed=3, title="First")
+    editor = LookbookEditor.new(cond_studio, template="cs230", pages=1, seed=3, title="First")
     path = drafts.draft_path(tmp_path, DRAFT_ID)
-    drafts.write_later(path, drafts.draft_data(session, drafts.DraftState()))
-    session.set_lookbook_title("Second")
-    drafts.write_later(path, drafts.draft_data(session, drafts.DraftState()))
+    drafts.write_later(path, drafts.draft_data(editor, drafts.DraftState()))
+    editor.set_lookbook_title("Second")
+    drafts.write_later(path, drafts.draft_data(editor, drafts.DraftState()))
     drafts.flush(path)
     assert json.loads(path.read_text())["title"] == "Second" and threads == ["lookbook-draft-writer"]
     assert drafts.pop_error(path) is None
     (tmp_path / "file").write_text("")
     blocked = drafts.draft_path(tmp_path / "file", DRAFT_ID)  # a folder that is a file: the write fails
-    drafts.write_later(blocked, drafts.draft_data(session, drafts.DraftState()))
+    drafts.write_later(blocked, drafts.draft_data(editor, drafts.DraftState()))
     drafts.flush(blocked)
     assert drafts.pop_error(blocked) and drafts.pop_error(blocked) is None
 
 
 def test_a_reroll_drawn_ahead_is_the_one_the_click_gives(studio):
-    session = Session.new(studio, template="casual", pages=1, seed=8)
-    twin = copy.deepcopy(session.lookbook)
+    editor = LookbookEditor.new(studio, template="casual", pages=1, seed=8)
+    twin = copy.deepcopy(editor.lookbook)
     GARMENTS.clear()
-    session.garments(0)
+    editor.garments(0)
     prefetcher, shown = BackgroundWorker("test-prefetch", delay_s=0.0), []
-    prefetcher.schedule("me", session.upcoming_rerolls(0, first=2, then=shown.append))
+    prefetcher.schedule("me", editor.upcoming_rerolls(0, first=2, then=shown.append))
     assert prefetcher.flush()
     misses = GARMENTS.misses
-    rerolled = session.reroll(0, 3)
+    rerolled = editor.reroll(0, 3)
     assert GARMENTS.misses == misses  # nothing generated on the click
     assert rerolled is shown[1]  # slot 3 came second, after slot 2
-    session.lookbook = twin  # the same reroll, nothing drawn ahead: the same garment
+    editor.lookbook = twin  # the same reroll, nothing drawn ahead: the same garment
     GARMENTS.clear()
-    assert np.array_equal(session.reroll(0, 3).image, rerolled.image)
+    assert np.array_equal(editor.reroll(0, 3).image, rerolled.image)
 
 
 def test_asking_again_replaces_what_was_queued():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lookbook.compose import RenderConfig, Session
+from lookbook.compose import LookbookEditor, RenderConfig
 from lookbook.compose.export import page_name
 from lookbook.compose.harmony import Harmony
 from lookbook.compose.render import PageView, SlotView, grid_shape, page_size_px, render_page, upscale
@@ -25,64 +25,64 @@ def pdf_page_count(data: bytes) -> int:
 
 
 @pytest.fixture(scope="module")
-def session(cond_studio):
-    s = Session.new(cond_studio, template="cs230", pages=3, seed=21, title="Test book")
+def editor(cond_studio):
+    s = LookbookEditor.new(cond_studio, template="cs230", pages=3, seed=21, title="Test book")
     s.set_notes(0, "A note that is long enough to wrap onto a second line of the notes block at the bottom of the page.")
     return s
 
 
-def test_png_is_an_a4_page_showing_the_garments(session):
-    png = session.png(0)
+def test_png_is_an_a4_page_showing_the_garments(editor):
+    png = editor.png(0)
     page = Image.open(io.BytesIO(png))
     assert page.format == "PNG" and page.size == page_size_px(150) == (1240, 1754)
     assert page.info["dpi"] == pytest.approx((150, 150), abs=0.05)  # PNG stores dots per metre
     pixels = np.asarray(page.convert("RGB"))
     # each garment's colour cast appears on the page (the upscaled image is pasted, not only its swatch)
-    for g in session.garments(0):
+    for g in editor.garments(0):
         mean = g.image.reshape(-1, 3).mean(axis=0)
         assert (np.abs(pixels.reshape(-1, 3).astype(int) - mean).sum(axis=1) < 30).sum() > 5000
     # the page background is the paper colour, not pure white or black
     assert tuple(pixels[5, 5]) == (246, 243, 238)
 
 
-def test_pdf_has_one_a4_page_per_outfit(session):
-    data = session.pdf()
+def test_pdf_has_one_a4_page_per_outfit(editor):
+    data = editor.pdf()
     assert data.startswith(b"%PDF") and pdf_page_count(data) == 3
     # A4 is 595 x 842 points
     assert re.search(rb"/MediaBox \[ ?0 0 595\.2\d* 841\.\d+ ?\]", data)
 
 
-def test_zip_holds_pngs_and_a_manifest_that_reopens(session, cond_studio):
-    with zipfile.ZipFile(io.BytesIO(session.zip())) as zf:
+def test_zip_holds_pngs_and_a_manifest_that_reopens(editor, cond_studio):
+    with zipfile.ZipFile(io.BytesIO(editor.zip())) as zf:
         names = sorted(zf.namelist())
         assert names == ["manifest.json", "page_01.png", "page_02.png", "page_03.png"]
         Image.open(io.BytesIO(zf.read("page_02.png"))).verify()
         manifest = zf.read("manifest.json")
     assert json.loads(manifest)["title"] == "Test book"
-    reopened = Session.open(manifest, studio=cond_studio)
-    assert np.array_equal(reopened.garments(2)[1].image, session.garments(2)[1].image)
+    reopened = LookbookEditor.open(manifest, studio=cond_studio)
+    assert np.array_equal(reopened.garments(2)[1].image, editor.garments(2)[1].image)
 
 
-def test_export_writes_atomically_by_suffix(session, tmp_path):
+def test_export_writes_atomically_by_suffix(editor, tmp_path):
     for name in ("a.png", "b.pdf", "c.zip"):
-        path = session.export(tmp_path / name)
+        path = editor.export(tmp_path / name)
         assert path.stat().st_size > 10_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "b.pdf", "c.zip"]  # no temp files left
     with pytest.raises(LookbookError, match=r"use a \.png, \.pdf or \.zip"):
-        session.export(tmp_path / "d.tiff")
+        editor.export(tmp_path / "d.tiff")
 
 
 def test_empty_lookbook_export_is_refused(cond_studio, tmp_path):
-    empty = Session.new(cond_studio, pages=0)
+    empty = LookbookEditor.new(cond_studio, pages=0)
     for call in (empty.pdf, empty.zip, lambda: empty.export(tmp_path / "x.png")):
         with pytest.raises(LookbookError, match="no pages to export"):
             call()
     assert not list(tmp_path.iterdir())
 
 
-def test_footer_says_garments_are_upscaled(session):
-    view = session.view(0)
-    assert view.provenance.startswith("conditional generator") and "#" + session.studio.generator_hash[:8] in view.provenance
+def test_footer_says_garments_are_upscaled(editor):
+    view = editor.view(0)
+    assert view.provenance.startswith("conditional generator") and "#" + editor.studio.generator_hash[:8] in view.provenance
     assert view.page_count == 3 and view.harmony.reason
 
 
@@ -150,15 +150,15 @@ def _drawn_text(monkeypatch, draw) -> str:
     return "\n".join(seen)
 
 
-def test_the_client_version_leaves_out_seeds_confidences_disagreements_and_hashes(session, monkeypatch):
+def test_the_client_version_leaves_out_seeds_confidences_disagreements_and_hashes(editor, monkeypatch):
     from lookbook.compose import Cover, render_cover
 
-    view = session.view(0)
+    view = editor.view(0)
     asked_wrong = dataclasses.replace(view.slots[0].garment, accepted=("jeans",))  # the classifier disagrees
     view = dataclasses.replace(view, slots=(SlotView("Shirt", asked_wrong, 1), *view.slots[1:]))
     working = _drawn_text(monkeypatch, lambda: render_page(view, RenderConfig(dpi=60)))
     client = _drawn_text(monkeypatch, lambda: render_page(view, RenderConfig(dpi=60, client=True)))
-    for words in ("seed", "confidence", "Asked for jeans", session.studio.generator_hash[:8], "Seeds:"):
+    for words in ("seed", "confidence", "Asked for jeans", editor.studio.generator_hash[:8], "Seeds:"):
         assert words in working and words not in client, words
     assert "Look 01" in client and "Test book" in client
     cover = _drawn_text(
@@ -166,7 +166,7 @@ def test_the_client_version_leaves_out_seeds_confidences_disagreements_and_hashe
     )
     assert "Test book" in cover and "Spring 2027" in cover and "6 DECEMBER 2026" in cover
     # a cover goes first in the PDF and the ZIP; the manifest keeps everything
-    frozen = Session(session.studio, session.lookbook, session.fill_config, RenderConfig(dpi=60, client=True))
+    frozen = LookbookEditor(editor.studio, editor.lookbook, editor.fill_config, RenderConfig(dpi=60, client=True))
     frozen.cover = Cover("Test book")
     assert pdf_page_count(frozen.pdf()) == 4
     with zipfile.ZipFile(io.BytesIO(frozen.zip())) as zf:

@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from lookbook.compose import GARMENTS, Session, Studio
+from lookbook.compose import GARMENTS, LookbookEditor, Studio
 from lookbook.compose.manifest import FORMAT_VERSION, from_manifest, read_manifest
 from lookbook.errors import LookbookError
 
@@ -17,52 +17,52 @@ from lookbook.errors import LookbookError
 @pytest.fixture()
 def saved(cond_studio, tmp_path):
     """A two-page lookbook with a reroll, a lock, a category, a variation and notes, saved to disk."""
-    session = Session.new(cond_studio, template="cs230", pages=1, seed=12, title="Spring")
-    session.add_page("casual", title="Weekend", notes="camel & navy")
-    session.reroll(0, 1)
-    session.lock(0, 0)
-    session.set_category(1, 0, "shirt")
-    session.pick_variation(1, 2, session.variations(1, 2)[3])
-    path = session.save(tmp_path / "look.json")
-    return session, path
+    editor = LookbookEditor.new(cond_studio, template="cs230", pages=1, seed=12, title="Spring")
+    editor.add_page("casual", title="Weekend", notes="camel & navy")
+    editor.reroll(0, 1)
+    editor.lock(0, 0)
+    editor.set_category(1, 0, "shirt")
+    editor.pick_variation(1, 2, editor.variations(1, 2)[3])
+    path = editor.save(tmp_path / "look.json")
+    return editor, path
 
 
 def test_save_and_reopen_regenerates_every_page_exactly(saved):
-    session, path = saved
+    editor, path = saved
     data = json.loads(path.read_text())
     assert data["format_version"] == FORMAT_VERSION and data["lookbook_version"] and data["created"].endswith("Z")
-    assert data["checkpoints"]["generator"]["hash"] == session.studio.generator_hash
+    assert data["checkpoints"]["generator"]["hash"] == editor.studio.generator_hash
     assert data["checkpoints"]["classifier"]["path"].endswith("classifier.keras")
     slot = data["pages"][1]["slots"][2]
     assert slot["latent"]["variations"] and slot["label"] and 0 < slot["confidence"] <= 1
     assert data["pages"][0]["slots"][0]["locked"] is True and data["pages"][1]["slots"][0]["category"] == "shirt"
 
     GARMENTS.clear()  # regenerate from the models, not from the cache
-    reopened = Session.open(path)
+    reopened = LookbookEditor.open(path)
     assert reopened.warnings == []
     assert reopened.lookbook.title == "Spring" and reopened.pages[1].notes == "camel & navy"
     for p in range(2):
-        for a, b in zip(session.garments(p), reopened.garments(p)):
+        for a, b in zip(editor.garments(p), reopened.garments(p)):
             np.testing.assert_array_equal(a.image, b.image)
             assert (a.label, a.confidence) == (b.label, pytest.approx(b.confidence))
     # the seed stream continues where it was: the next reroll matches too
-    assert session.reroll(0, 3).latent == reopened.reroll(0, 3).latent
+    assert editor.reroll(0, 3).latent == reopened.reroll(0, 3).latent
     # rendered pages are identical as well
-    assert np.array_equal(np.asarray(session.render(1)), np.asarray(reopened.render(1)))
+    assert np.array_equal(np.asarray(editor.render(1)), np.asarray(reopened.render(1)))
 
 
 def test_unconditional_lookbook_round_trips(uncond_studio, tmp_path):
-    session = Session.new(uncond_studio, template="casual", pages=2, seed=3)
-    path = session.save(tmp_path / "u.json")
+    editor = LookbookEditor.new(uncond_studio, template="casual", pages=2, seed=3)
+    path = editor.save(tmp_path / "u.json")
     GARMENTS.clear()
-    reopened = Session.open(path.read_bytes(), studio=uncond_studio)  # bytes, as from an upload widget
+    reopened = LookbookEditor.open(path.read_bytes(), studio=uncond_studio)  # bytes, as from an upload widget
     for p in range(2):
-        assert all(np.array_equal(a.image, b.image) for a, b in zip(session.garments(p), reopened.garments(p)))
+        assert all(np.array_equal(a.image, b.image) for a, b in zip(editor.garments(p), reopened.garments(p)))
 
 
 def test_reopening_with_other_or_missing_checkpoints_says_so(saved, uncond_studio, cond_paths, tmp_path):
     _, path = saved
-    other = Session.open(path, studio=uncond_studio)
+    other = LookbookEditor.open(path, studio=uncond_studio)
     assert len(other.warnings) == 2 and "generator differs from the one this lookbook was made with" in other.warnings[0]
     # the recorded checkpoint moved away
     moved = tmp_path / "moved"
@@ -71,10 +71,10 @@ def test_reopening_with_other_or_missing_checkpoints_says_so(saved, uncond_studi
     data["checkpoints"]["generator"]["path"] = str(tmp_path / "gone" / "generator.keras")
     path.write_text(json.dumps(data))
     with pytest.raises(LookbookError, match=r"the generator this lookbook was made with is missing: .*gone"):
-        Session.open(path)
+        LookbookEditor.open(path)
     # opening with an explicit studio works and is silent when hashes match
     studio = Studio.open(moved / "generator.keras", moved / "classifier.keras")
-    assert Session.open(path, studio=studio).warnings == []
+    assert LookbookEditor.open(path, studio=studio).warnings == []
 
 
 def _edit(data, path, value):

@@ -19,13 +19,13 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from lookbook import paths
-from lookbook.compose import Session, Studio, drafts
+from lookbook.compose import LookbookEditor, Studio, drafts
 from lookbook.compose.background import PREFETCH
 from lookbook.compose.manifest import MAX_NOTES_CHARS, MAX_TITLE_CHARS
 from lookbook.compose.templates import get_template
 from lookbook.errors import LookbookError
 from lookbook.models.artifacts import CLASSIFIER_FILE, GENERATOR_FILE, save_model
-from lookbook.ui import lookbook_session
+from lookbook.ui import lookbook_actions
 from tests.compose.models import TINY_CATEGORIES, build_classifier, save_pair
 
 APP = str(paths.REPO_ROOT / "app.py")
@@ -91,8 +91,8 @@ def _compose(at: AppTest, template: str = "cs230", pages: int = 2, seed: int = 0
     assert not _errors(at), _errors(at)
 
 
-def _session(at: AppTest):
-    return at.session_state["lookbook.session"]
+def _editor(at: AppTest):
+    return at.session_state["lookbook.editor"]
 
 
 def _tiles(at: AppTest, n: int = N_SLOTS) -> list[str]:
@@ -101,16 +101,16 @@ def _tiles(at: AppTest, n: int = N_SLOTS) -> list[str]:
 
 
 def _pixels(at: AppTest, page: int) -> list[np.ndarray]:
-    return [g.image for g in _session(at).garments(page)]
+    return [g.image for g in _editor(at).garments(page)]
 
 
 def _reload(draft: str) -> AppTest:
     """The page opened afresh at the address of draft `draft` (a reload, a new tab or an app restart)."""
     again = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    again.query_params[lookbook_session.DRAFT_PARAM] = draft
+    again.query_params[lookbook_actions.DRAFT_PARAM] = draft
     again.run()
     again.switch_page(PAGE)
-    again.query_params[lookbook_session.DRAFT_PARAM] = draft
+    again.query_params[lookbook_actions.DRAFT_PARAM] = draft
     again.run()
     assert not again.exception and not _errors(again), _errors(again)
     return again
@@ -143,14 +143,14 @@ def test_with_default_checkpoints_the_first_visit_opens_on_a_composed_lookbook(u
     ckpt = tmp_path / "checkpoints"  # where use_workspace points LOOKBOOK_CHECKPOINTS
     shutil.copytree(model_runs / "cond", ckpt)
     at = _page()
-    session = _session(at)
-    assert session.studio.generator.path == ckpt / GENERATOR_FILE
-    assert len(session.pages) == lookbook_session.FIRST_LOOKBOOK_PAGES and session.lookbook.title == "First lookbook"
+    editor = _editor(at)
+    assert editor.studio.generator.path == ckpt / GENERATOR_FILE
+    assert len(editor.pages) == lookbook_actions.FIRST_LOOKBOOK_PAGES and editor.lookbook.title == "First lookbook"
     assert len(_tiles(at)) == N_SLOTS and not _errors(at)
     # only once: after the user closes it, the start form is shown, not another lookbook
-    at.session_state["lookbook.session"] = None
+    at.session_state["lookbook.editor"] = None
     at.run()
-    assert at.button(key="lookbook.compose") and not at.session_state["lookbook.session"]
+    assert at.button(key="lookbook.compose") and not at.session_state["lookbook.editor"]
 
 
 def test_without_any_model_the_page_says_what_to_do(use_workspace, tmp_path):
@@ -182,14 +182,14 @@ def test_runs_are_offered_when_no_default_checkpoints_exist(app_env, model_runs)
 def test_compose_then_reroll_changes_only_that_slot(app_env):
     at = _page()
     _compose(at, pages=2)
-    session = _session(at)
-    assert len(session.pages) == 2 and session.lookbook.title == "Test book"
+    editor = _editor(at)
+    assert len(editor.pages) == 2 and editor.lookbook.title == "Test book"
     labels = " ".join(m.value for m in at.markdown)
     for name in ("Shirt", "Jeans", "Sports shoes", "Wallet"):
         assert f"**{name}**" in labels
     assert "Colour harmony" in [m.label for m in at.metric]
     assert at.metric[0].value.endswith("/100")
-    seeds = [s.seed for s in session.pages[0].slots]
+    seeds = [s.seed for s in editor.pages[0].slots]
     tiles, pixels = _tiles(at), _pixels(at, 0)
     assert len(set(tiles)) == N_SLOTS
 
@@ -198,7 +198,7 @@ def test_compose_then_reroll_changes_only_that_slot(app_env):
     new_tiles, new_pixels = _tiles(at), _pixels(at, 0)
     assert [a == b for a, b in zip(tiles, new_tiles)] == [True, False, True, True]
     assert [np.array_equal(a, b) for a, b in zip(pixels, new_pixels)] == [True, False, True, True]
-    new_seeds = [s.seed for s in _session(at).pages[0].slots]
+    new_seeds = [s.seed for s in _editor(at).pages[0].slots]
     assert new_seeds[1] != seeds[1] and new_seeds[:1] + new_seeds[2:] == seeds[:1] + seeds[2:]
     assert any(f"seed {new_seeds[1]}" in m.value for m in at.markdown)
 
@@ -207,7 +207,7 @@ def test_a_locked_slot_survives_reroll_all(app_env):
     at = _page()
     _compose(at, pages=1)
     at.button(key="lookbook.lock.0").click().run()
-    assert _session(at).pages[0].slots[0].locked
+    assert _editor(at).pages[0].slots[0].locked
     assert at.button(key="lookbook.lock.0").proto.type == "primary"
     tiles = _tiles(at)
     at.button(key="lookbook.reroll_all").click().run()
@@ -225,7 +225,7 @@ def test_pick_a_variation(app_env):
     before = _tiles(at)
     at.button(key="lookbook.vary.2").click().run()
     assert not at.exception
-    n_variations = _session(at).fill_config.n_variations
+    n_variations = _editor(at).fill_config.n_variations
     images = at.get("image")
     assert len(images) == N_SLOTS + n_variations  # slots, the row of variations
     offered = [im.proto.imgs[0].url for im in images[N_SLOTS : N_SLOTS + n_variations]]
@@ -234,7 +234,7 @@ def test_pick_a_variation(app_env):
     assert more != offered
     at.button(key="lookbook.pick.3").click().run()
     assert not at.exception and not _errors(at)
-    slot = _session(at).pages[0].slots[2]
+    slot = _editor(at).pages[0].slots[2]
     assert len(slot.latent.variations) == 1
     tiles = _tiles(at)
     assert tiles[2] == more[3] and tiles[:2] + tiles[3:] == before[:2] + before[3:]
@@ -247,19 +247,19 @@ def test_choose_a_category_for_a_slot(app_env):
     box = at.selectbox(key="lookbook.category.0")
     assert box.options[:3] == ["Any top", "T-shirt", "Shirt"]  # the template's choices the tiny models know first
     assert "Jeans" in box.options  # then any category the models can deliver
-    seed = _session(at).pages[0].slots[0].seed
-    target = "shirt" if _session(at).pages[0].slots[0].label != "shirt" else "tshirt"
+    seed = _editor(at).pages[0].slots[0].seed
+    target = "shirt" if _editor(at).pages[0].slots[0].label != "shirt" else "tshirt"
     box.set_value(target).run()
     assert not at.exception and not _errors(at)
-    slot = _session(at).pages[0].slots[0]
+    slot = _editor(at).pages[0].slots[0]
     assert (slot.category, slot.label, slot.seed) == (target, target, seed)
     at.selectbox(key="lookbook.category.0").set_value("jeans").run()  # jeans in the Top slot
     assert not at.exception and not _errors(at)
-    assert (_session(at).pages[0].slots[0].category, _session(at).pages[0].slots[0].label) == ("jeans", "jeans")
+    assert (_editor(at).pages[0].slots[0].category, _editor(at).pages[0].slots[0].label) == ("jeans", "jeans")
 
 
 def _titles(at: AppTest) -> list[str]:
-    book = _session(at).lookbook
+    book = _editor(at).lookbook
     return [book.page_title(i) for i in range(len(book.pages))]
 
 
@@ -301,21 +301,21 @@ def test_a_double_click_on_delete_deletes_one_page(app_env):
     at.session_state["lookbook.delete"] = None  # (already cleared; stated for clarity)
     confirm.click()
     at.run()
-    assert not at.exception and len(_session(at).pages) == 2
+    assert not at.exception and len(_editor(at).pages) == 2
     # a confirmation drawn before another edit is stale: it deletes nothing
     at.button(key="lookbook.ask_delete").click().run()
     stale = at.button(key="lookbook.delete_page")
     at.button(key="lookbook.reroll.0").click().run()
     stale.click()
     at.run()
-    assert len(_session(at).pages) == 2
+    assert len(_editor(at).pages) == 2
 
 
 def test_undo_and_redo_every_kind_of_edit(app_env):
     at = _page()
     _compose(at, pages=2)
     assert at.button(key="lookbook.undo").proto.disabled  # a new lookbook has nothing to undo
-    before = copy.deepcopy(_session(at).lookbook)
+    before = copy.deepcopy(_editor(at).lookbook)
     edits = [
         lambda: at.button(key="lookbook.reroll.1").click().run(),
         lambda: at.button(key="lookbook.lock.0").click().run(),
@@ -334,17 +334,17 @@ def test_undo_and_redo_every_kind_of_edit(app_env):
     for edit in edits:
         edit()
         assert not at.exception and not _errors(at), _errors(at)
-        states.append(copy.deepcopy(_session(at).lookbook))
+        states.append(copy.deepcopy(_editor(at).lookbook))
     assert all(a != b for a, b in zip([before, *states], states))  # every edit changed the lookbook
     for expected in reversed([before, *states[:-1]]):
         at.button(key="lookbook.undo").click().run()
-        assert _session(at).lookbook == expected
+        assert _editor(at).lookbook == expected
     assert at.button(key="lookbook.undo").proto.disabled
     for expected in states:
         at.button(key="lookbook.redo").click().run()
-        assert _session(at).lookbook == expected
+        assert _editor(at).lookbook == expected
     assert at.button(key="lookbook.redo").proto.disabled
-    assert _session(at).history.max_steps >= 50
+    assert _editor(at).history.max_steps >= 50
 
 
 def test_the_lookbook_is_restored_from_its_link(app_env):
@@ -358,38 +358,38 @@ def test_the_lookbook_is_restored_from_its_link(app_env):
 
     # a reload, a new tab or an app restart: a new browser session with only the page's address in common
     again = _reload(draft)
-    session = _session(again)
-    assert session.lookbook.title == "Keep me" and session.pages[0].notes == "do not lose"
+    editor = _editor(again)
+    assert editor.lookbook.title == "Keep me" and editor.pages[0].notes == "do not lose"
     assert all(np.array_equal(a, b) for a, b in zip(pixels, _pixels(again, 0)))
-    assert session.unsaved  # restored, still not saved to the workspace
+    assert editor.unsaved  # restored, still not saved to the workspace
 
     # without the link, another designer gets a lookbook of their own
     other = _page()
-    assert _session(other) is None or _session(other).lookbook.title != "Keep me"
+    assert _editor(other) is None or _editor(other).lookbook.title != "Keep me"
 
 
 def test_undo_and_redo_survive_a_reload(app_env):
     at = _page()
     _compose(at, pages=2, title="Keep my history")
-    composed = copy.deepcopy(_session(at).lookbook)
+    composed = copy.deepcopy(_editor(at).lookbook)
     at.button(key="lookbook.reroll.1").click().run()
-    rerolled = copy.deepcopy(_session(at).lookbook)
+    rerolled = copy.deepcopy(_editor(at).lookbook)
     at.text_area(key="lookbook.page_notes").input("first idea").run()
     at.button(key="lookbook.undo").click().run()  # and one step to redo
 
     again = _reload(at.session_state["lookbook.draft"])
-    session = _session(again)
-    assert session.pages[0].notes == "" and session.unsaved
+    editor = _editor(again)
+    assert editor.pages[0].notes == "" and editor.unsaved
     assert again.button(key="lookbook.undo").proto.help == "Undo reroll Jeans"
     assert again.button(key="lookbook.redo").proto.help == "Redo notes"
     again.button(key="lookbook.redo").click().run()
-    assert _session(again).pages[0].notes == "first idea"
+    assert _editor(again).pages[0].notes == "first idea"
     again.button(key="lookbook.undo").click().run()
     again.button(key="lookbook.undo").click().run()
-    assert _session(again).lookbook.pages == composed.pages
+    assert _editor(again).lookbook.pages == composed.pages
     assert again.button(key="lookbook.undo").proto.disabled
     again.button(key="lookbook.redo").click().run()
-    assert [s.seed for s in _session(again).pages[0].slots] == [s.seed for s in rerolled.pages[0].slots]
+    assert [s.seed for s in _editor(again).pages[0].slots] == [s.seed for s in rerolled.pages[0].slots]
     assert not again.exception and not _errors(again)
 
 
@@ -438,27 +438,27 @@ def test_a_reroll_is_drawn_ahead_and_autosaved_after_it_is_shown(app_env, monkey
     assert generated and set(generated) == {"lookbook-prefetch"}  # the click only swapped in a garment drawn ahead
     assert written == ["lookbook-draft-writer"] * 2
     draft = json.loads((app_env / "lookbooks" / "drafts" / f"{at.session_state['lookbook.draft']}.json").read_text())
-    assert [s["seed"] for s in draft["pages"][0]["slots"]] == [s.seed for s in _session(at).pages[0].slots]
+    assert [s["seed"] for s in draft["pages"][0]["slots"]] == [s.seed for s in _editor(at).pages[0].slots]
     assert [s["label"] for s in draft["history"]["undo"]] == ["reroll Jeans", "reroll Sports shoes"]
 
 
 def test_opening_another_lookbook_asks_when_there_are_unsaved_changes(app_env):
     at = _page()
     _compose(at, pages=1, title="First")
-    first = _session(at)
+    first = _editor(at)
     at.button(key="lookbook.reroll.0").click().run()
     at.text_input(key="lookbook.new_title").input("Second")
     at.button(key="lookbook.compose").click().run()
-    assert _session(at) is first  # nothing replaced yet
+    assert _editor(at) is first  # nothing replaced yet
     assert any("**First** has changes not saved" in w.value for w in at.warning)
     at.button(key="lookbook.switch_save").click().run()
     assert not at.exception and not _errors(at), _errors(at)
-    assert _session(at).lookbook.title == "Second" and (app_env / "lookbooks" / "first.json").is_file()
+    assert _editor(at).lookbook.title == "Second" and (app_env / "lookbooks" / "first.json").is_file()
     assert at.selectbox(key="lookbook.saved").value == app_env / "lookbooks" / "first.json"
     # a lookbook without unsaved changes is replaced straight away
     at.text_input(key="lookbook.new_title").input("Third")
     at.button(key="lookbook.compose").click().run()
-    assert _session(at).lookbook.title == "Third"
+    assert _editor(at).lookbook.title == "Third"
 
 
 def test_the_save_name_follows_the_title_until_typed(app_env):
@@ -488,12 +488,12 @@ def test_save_and_reopen_regenerates_every_page_pixel_for_pixel(app_env, model_r
     saved = app_env / "lookbooks" / "reopen-me.json"
     assert saved.is_file() and any("reopen-me.json" in s.value for s in at.success)
     original = [_pixels(at, i) for i in range(2)]
-    rendered = np.asarray(_session(at).render(0))
+    rendered = np.asarray(_editor(at).render(0))
     manifest = _download(at, downloads, "json")
 
     for reopen in ("saved", "uploaded"):
         other = _page()  # another browser session: nothing shared but the files
-        assert "lookbook.session" not in other.session_state or other.session_state["lookbook.session"] is None
+        assert "lookbook.editor" not in other.session_state or other.session_state["lookbook.editor"] is None
         if reopen == "saved":
             other.selectbox(key="lookbook.saved").set_value(saved).run()
             other.button(key="lookbook.open_saved").click().run()
@@ -501,24 +501,27 @@ def test_save_and_reopen_regenerates_every_page_pixel_for_pixel(app_env, model_r
             _upload(other, "reopen-me.json", manifest)
         assert not other.exception and not _errors(other), _errors(other)
         assert any("Opened **Reopen me** (2 pages)" in s.value for s in other.success)
-        session = _session(other)
-        assert session.pages[0].notes == "kept" and len(session.pages[0].slots[1].latent.variations) == 1
+        editor = _editor(other)
+        assert editor.pages[0].notes == "kept" and len(editor.pages[0].slots[1].latent.variations) == 1
         for i in range(2):
             assert all(np.array_equal(a, b) for a, b in zip(original[i], _pixels(other, i))), (reopen, i)
-        assert np.array_equal(np.asarray(session.render(0)), rendered)
+        assert np.array_equal(np.asarray(editor.render(0)), rendered)
 
 
 def test_save_never_overwrites_another_lookbook(app_env, model_runs):
     studio = Studio.open(model_runs / "cond", model_runs / "cond")
-    mine, other = Session.new(studio, pages=1, seed=1, title="Same"), Session.new(studio, pages=1, seed=2, title="Same")
-    path = lookbook_session.save(mine, "Same!")
+    mine, other = (
+        LookbookEditor.new(studio, pages=1, seed=1, title="Same"),
+        LookbookEditor.new(studio, pages=1, seed=2, title="Same"),
+    )
+    path = lookbook_actions.save(mine, "Same!")
     assert path == app_env / "lookbooks" / "same.json" and mine.lookbook.revision == 1
     mine.set_lookbook_title("Renamed")
-    assert lookbook_session.save(mine, "same") == path and mine.lookbook.revision == 2  # the same lookbook, saved again
+    assert lookbook_actions.save(mine, "same") == path and mine.lookbook.revision == 2  # the same lookbook, saved again
     with pytest.raises(LookbookError, match=r"another lookbook is already saved as same\.json"):
-        lookbook_session.save(other, "same")
+        lookbook_actions.save(other, "same")
     assert json.loads(path.read_text())["title"] == "Renamed"
-    assert lookbook_session.saved_lookbooks() == [path]
+    assert lookbook_actions.saved_lookbooks() == [path]
 
 
 @pytest.mark.parametrize(
@@ -531,7 +534,7 @@ def test_save_never_overwrites_another_lookbook(app_env, model_runs):
     ],
 )
 def test_file_names_are_plain(name, stem):
-    assert lookbook_session.slug(name) == stem
+    assert lookbook_actions.slug(name) == stem
 
 
 def test_exports_open(app_env, downloads):
@@ -541,7 +544,7 @@ def test_exports_open(app_env, downloads):
     with Image.open(io.BytesIO(png)) as im:
         assert im.format == "PNG" and im.size == A4_150_DPI_PX
         page_pixels = np.asarray(im.convert("RGB"))
-    assert np.array_equal(page_pixels, np.asarray(_session(at).render(0)))  # the page shown is the page exported
+    assert np.array_equal(page_pixels, np.asarray(_editor(at).render(0)))  # the page shown is the page exported
 
     pdf = _download(at, downloads, "pdf")
     assert pdf.startswith(b"%PDF") and _pdf_pages(pdf) == 3
@@ -559,7 +562,7 @@ def test_exports_follow_the_page_being_edited(app_env, downloads):
     at.segmented_control(key="lookbook.page_pick").set_value(1).run()
     png = _download(at, downloads, "png")
     with Image.open(io.BytesIO(png)) as im:
-        assert np.array_equal(np.asarray(im.convert("RGB")), np.asarray(_session(at).render(1)))
+        assert np.array_equal(np.asarray(im.convert("RGB")), np.asarray(_editor(at).render(1)))
 
 
 def test_an_empty_lookbook_cannot_be_exported(app_env):
@@ -572,7 +575,7 @@ def test_an_empty_lookbook_cannot_be_exported(app_env):
     assert all(at.download_button(key=f"lookbook.download.{k}").proto.disabled for k in ("png", "pdf", "zip"))
     assert any("has no pages" in i.value for i in at.info)
     at.button(key="lookbook.add_page").click().run()  # and it recovers
-    assert not _errors(at) and len(_session(at).pages) == 1
+    assert not _errors(at) and len(_editor(at).pages) == 1
 
 
 # bad input --------------------------------------------------------------------------------------------
@@ -607,12 +610,12 @@ BAD_MANIFESTS = [  # (what is wrong, manifest bytes from a good manifest, the er
 def test_corrupt_or_hand_edited_manifests_show_an_error(app_env, downloads):
     at = _page()
     good = _good_manifest(at, downloads)
-    before = _session(at)
+    before = _editor(at)
     for what, edit, message in BAD_MANIFESTS:
         _upload(at, "edited.json", edit(json.loads(json.dumps(good))))
         errors = _errors(at)
         assert any(message in e and e.startswith("Cannot open edited.json") for e in errors), (what, errors)
-        assert _session(at) is before, what  # the open lookbook is untouched
+        assert _editor(at) is before, what  # the open lookbook is untouched
 
 
 def test_a_manifest_made_with_other_models_opens_with_a_warning(app_env, downloads):
@@ -675,7 +678,7 @@ def test_a_generator_of_another_size_works_and_the_page_says_so(app_env, monkeyp
     at.selectbox(key="lookbook.classifier").set_value(str(odd_runs / "big" / CLASSIFIER_FILE)).run()
     _compose(at, pages=1)
     assert "makes 32 px garments and the classifier reads 64 px" in " ".join(c.value for c in at.caption)
-    assert all(s.status == "ok" for s in _session(at).pages[0].slots)
+    assert all(s.status == "ok" for s in _editor(at).pages[0].slots)
 
 
 def test_client_exports_with_a_cover(app_env, downloads):
@@ -685,7 +688,7 @@ def test_client_exports_with_a_cover(app_env, downloads):
     at.toggle(key="lookbook.client").set_value(True).run()
     at.checkbox(key="lookbook.cover").check().run()
     at.text_input(key="lookbook.cover_subtitle").input("Spring 2027").run()
-    assert lookbook_session.export_names(_session(at), 0, client=True)["pdf"] == "for-the-client-client.pdf"
+    assert lookbook_actions.export_names(_editor(at), 0, client=True)["pdf"] == "for-the-client-client.pdf"
     client = _download(at, downloads, "png")
     assert client != working  # same garments, without seeds, confidences and hashes (see tests/compose/test_export.py)
     assert _pdf_pages(_download(at, downloads, "pdf")) == 3  # cover + 2 pages
@@ -698,12 +701,12 @@ def test_client_exports_with_a_cover(app_env, downloads):
 def test_the_enlargement_switch_reaches_tiles_preview_and_exports(app_env, downloads):
     at = _page()
     _compose(at, pages=1)
-    assert _session(at).render_config.upscaler == "learned"
+    assert _editor(at).render_config.upscaler == "learned"
     # no upscaler ships in the test's checkpoints folder: "learned" falls back to Lanczos, and the page says so
     assert any("enlarged from 32 px by Lanczos" in c.value for c in at.caption)
     at.segmented_control(key="lookbook.upscaler").set_value("lanczos").run()
-    assert not at.exception and _session(at).render_config.upscaler == "lanczos"
-    assert lookbook_session.snapshot(_session(at)).render_config.upscaler == "lanczos"  # what downloads render from
+    assert not at.exception and _editor(at).render_config.upscaler == "lanczos"
+    assert lookbook_actions.snapshot(_editor(at)).render_config.upscaler == "lanczos"  # what downloads render from
     assert _download(at, downloads, "png")
 
 
@@ -713,17 +716,17 @@ def test_switching_models_keeps_the_lookbook(app_env, model_runs):
     at = _page()
     _compose(at, pages=2)
     at.text_input(key="lookbook.page_title").input("Kept").run()
-    seeds = [s.seed for s in _session(at).pages[0].slots]
+    seeds = [s.seed for s in _editor(at).pages[0].slots]
     at.sidebar.selectbox(key="app.generator_choice").set_value(str(model_runs / "uncond" / GENERATOR_FILE)).run()
     assert not at.exception
-    assert _session(at).studio.conditional  # nothing changes until asked
+    assert _editor(at).studio.conditional  # nothing changes until asked
     assert any("The sidebar's models differ" in i.value for i in at.info)
     at.button(key="lookbook.rebind").click().run()
     assert not at.exception and not _errors(at)
-    session = _session(at)
-    assert not session.studio.conditional
-    assert session.pages[0].title == "Kept" and [s.seed for s in session.pages[0].slots] == seeds
-    assert all(s.status == "ok" for s in session.pages[0].slots)  # filled again by the unconditional search
+    editor = _editor(at)
+    assert not editor.studio.conditional
+    assert editor.pages[0].title == "Kept" and [s.seed for s in editor.pages[0].slots] == seeds
+    assert all(s.status == "ok" for s in editor.pages[0].slots)  # filled again by the unconditional search
     assert not [b for b in at.button if b.key == "lookbook.rebind"]
 
 
@@ -731,5 +734,5 @@ def test_two_users_never_share_a_lookbook(app_env):
     first, second = _page(), _page()
     _compose(first, pages=1)
     second.run()
-    assert second.session_state["lookbook.session"] is None
+    assert second.session_state["lookbook.editor"] is None
     assert [b for b in second.button if b.key == "lookbook.compose"]

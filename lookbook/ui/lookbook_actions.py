@@ -1,4 +1,4 @@
-"""The Lookbook page's per-user state and actions: models as a cached Studio, the user's Session (autosaved as a
+"""The Lookbook page's per-user state and actions: models as a cached Studio, the user's LookbookEditor (autosaved as a
 draft its URL names), its edits and their undo (widget callbacks), saving and opening manifests, and exports."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from lookbook import paths
-from lookbook.compose import Cover, RenderConfig, Session, Studio, drafts
+from lookbook.compose import Cover, LookbookEditor, RenderConfig, Studio, drafts
 from lookbook.compose import manifest as manifest_io
 from lookbook.compose.background import PREFETCH
 from lookbook.compose.outfit import Garment
@@ -101,42 +101,42 @@ def _names(categories: list[str] | None, limit: int = 6) -> str:
     return ", ".join(shown) + ("…" if len(categories or []) > limit else "")
 
 
-def uses_active_models(session: Session) -> bool:
-    """True when the session's models are the sidebar's (same files)."""
+def uses_active_models(editor: LookbookEditor) -> bool:
+    """True when the editor's models are the sidebar's (same files)."""
     generator, classifier = active_models()
-    return (str(session.studio.generator.path), str(session.studio.classifier.path)) == (str(generator), str(classifier))
+    return (str(editor.studio.generator.path), str(editor.studio.classifier.path)) == (str(generator), str(classifier))
 
 
-# the user's session -----------------------------------------------------------------------------------
-def session() -> Session | None:
+# the user's editor -----------------------------------------------------------------------------------
+def editor() -> LookbookEditor | None:
     """This user's open lookbook (no side effects: for callbacks and fragments)."""
-    return st.session_state.get(state.LOOKBOOK_SESSION)
+    return st.session_state.get(state.LOOKBOOK_EDITOR)
 
 
-def current() -> Session | None:
+def current() -> LookbookEditor | None:
     """This user's lookbook: the one open in this browser tab, or the draft the page's URL names (after a reload, in a
     new tab, after an app restart). Keeps the URL naming the open lookbook's draft."""
     linked = st.query_params.get(DRAFT_PARAM)
     if linked and linked != st.session_state.get(state.LOOKBOOK_DRAFT) and not restore(linked):
         state.flash("warning", f"No lookbook is saved at this link ({linked}); it may have been made on another server.")
         del st.query_params[DRAFT_PARAM]
-    opened = session()
+    opened = editor()
     if opened is not None:
         st.query_params[DRAFT_PARAM] = st.session_state[state.LOOKBOOK_DRAFT]
     return opened
 
 
-def page_index(session: Session) -> int:
+def page_index(editor: LookbookEditor) -> int:
     """The page being edited, kept within the lookbook (0 when it has none)."""
-    index = min(max(0, int(st.session_state.get(state.LOOKBOOK_PAGE) or 0)), max(0, len(session.pages) - 1))
+    index = min(max(0, int(st.session_state.get(state.LOOKBOOK_PAGE) or 0)), max(0, len(editor.pages) - 1))
     st.session_state[state.LOOKBOOK_PAGE] = index
     return index
 
 
-def start(session: Session, page: int = 0, saved_as: str = "") -> None:
-    """Make `session` this user's lookbook (after compose or open), as a new draft (written before this returns)."""
-    _install(session, page, drafts.new_id(), saved_as)
-    autosave(session, now=True)
+def start(editor: LookbookEditor, page: int = 0, saved_as: str = "") -> None:
+    """Make `editor` this user's lookbook (after compose or open), as a new draft (written before this returns)."""
+    _install(editor, page, drafts.new_id(), saved_as)
+    autosave(editor, now=True)
 
 
 def restore(draft_id: str) -> bool:
@@ -159,8 +159,8 @@ def restore(draft_id: str) -> bool:
     return True
 
 
-def _install(session: Session, page: int, draft_id: str, saved_as: str) -> None:
-    st.session_state[state.LOOKBOOK_SESSION] = session
+def _install(editor: LookbookEditor, page: int, draft_id: str, saved_as: str) -> None:
+    st.session_state[state.LOOKBOOK_EDITOR] = editor
     st.session_state[state.LOOKBOOK_PAGE] = page
     st.session_state[state.LOOKBOOK_DRAFT] = draft_id
     st.session_state[state.LOOKBOOK_SAVED_AS] = saved_as
@@ -177,15 +177,15 @@ def drafts_dir() -> Path:
     return lookbooks_dir() / DRAFTS_DIR
 
 
-def autosave(session: Session, now: bool = False) -> None:
+def autosave(editor: LookbookEditor, now: bool = False) -> None:
     """Have the open lookbook's draft written, with its undo history: by the background writer shortly after this run
     (after the edit is shown), or before returning when `now`. A failure (e.g. a read-only workspace) is a warning on
     the next run."""
-    draft = drafts.DraftState(page_index(session), session.unsaved, st.session_state.get(state.LOOKBOOK_SAVED_AS) or "")
+    draft = drafts.DraftState(page_index(editor), editor.unsaved, st.session_state.get(state.LOOKBOOK_SAVED_AS) or "")
     try:
         path = drafts.draft_path(drafts_dir(), st.session_state[state.LOOKBOOK_DRAFT])
         failed = drafts.pop_error(path)  # the previous write's, reported now
-        drafts.write_later(path, drafts.draft_data(session, draft))
+        drafts.write_later(path, drafts.draft_data(editor, draft))
         if now:
             drafts.flush(path)
             failed = drafts.pop_error(path)
@@ -200,7 +200,7 @@ def draft_link() -> str:
     return f"?{DRAFT_PARAM}={st.session_state.get(state.LOOKBOOK_DRAFT)}"
 
 
-def first_lookbook(progress: Callable[[int, int], None] | None = None) -> Session | None:
+def first_lookbook(progress: Callable[[int, int], None] | None = None) -> LookbookEditor | None:
     """On a user's first visit, a lookbook from the shipped default checkpoints (when they are the active models), so
     the page opens on outfits rather than a form; None on later visits, with other models, or if composing fails."""
     if st.session_state.get(FIRST_VISIT_DONE):
@@ -224,7 +224,7 @@ def first_lookbook(progress: Callable[[int, int], None] | None = None) -> Sessio
 def switch(what: str, action: Callable[[], bool]) -> bool:
     """Run `action` (which opens or composes another lookbook; True when it did) now, or, when the open lookbook has
     unsaved changes, once the user confirms (see confirm_switch). True when it ran and succeeded."""
-    opened = session()
+    opened = editor()
     if opened is not None and opened.unsaved:
         st.session_state[state.LOOKBOOK_SWITCH] = (what, action)
         return False
@@ -238,7 +238,7 @@ def confirm_switch(save_first: bool) -> bool:
     if not waiting:
         return False
     if save_first:
-        opened = session()
+        opened = editor()
         save(opened, save_name(opened))
     return waiting[1]()
 
@@ -249,43 +249,43 @@ def cancel_switch() -> None:
 
 def compose(
     template: str | Sequence[str], pages: int, seed: int, title: str, progress: Callable[[int, int], None] | None = None
-) -> Session:
+) -> LookbookEditor:
     """A new lookbook from the sidebar's models (a list of templates is used in turn, one per page)."""
     if not 1 <= pages <= MAX_PAGES:
         raise LookbookError(f"a lookbook is composed with 1 to {MAX_PAGES} pages, got {pages}")
-    return Session.new(
+    return LookbookEditor.new(
         active_studio(), template=template, pages=pages, seed=seed, title=title.strip() or "Untitled lookbook", progress=progress
     )
 
 
-def use_active_models(session: Session) -> Session:
+def use_active_models(editor: LookbookEditor) -> LookbookEditor:
     """The same lookbook bound to the sidebar's models: pages, titles, notes, seeds, locks and categories stay;
     garments are generated again from the seeds (picked variations are dropped)."""
     new = active_studio()
-    for page in session.pages:
+    for page in editor.pages:
         new.check_template(get_template(page.template))
-    for page in session.pages:
+    for page in editor.pages:
         for slot in page.slots:
             slot.clear()
-    rebound = Session(new, session.lookbook, session.fill_config, session.render_config)
-    rebound.history, rebound.saved_version = session.history, session.saved_version
+    rebound = LookbookEditor(new, editor.lookbook, editor.fill_config, editor.render_config)
+    rebound.history, rebound.saved_version = editor.history, editor.saved_version
     return rebound
 
 
-def rebind(rebound: Session) -> None:
-    """Replace the open lookbook's session by the same lookbook bound to other models (same draft, same page)."""
+def rebind(rebound: LookbookEditor) -> None:
+    """Replace the open lookbook's editor by the same lookbook bound to other models (same draft, same page)."""
     _install(rebound, page_index(rebound), st.session_state[state.LOOKBOOK_DRAFT], st.session_state[state.LOOKBOOK_SAVED_AS])
     autosave(rebound)
 
 
 # edits: widget callbacks --------------------------------------------------------------------------------
 def _edit(func: Callable[..., Any]) -> Callable[..., None]:
-    """A widget callback editing this user's session, autosaved when it changed the lookbook; a LookbookError becomes
+    """A widget callback editing this user's editor, autosaved when it changed the lookbook; a LookbookError becomes
     an error shown on the next run."""
 
     @functools.wraps(func)
     def callback(*args: Any) -> None:
-        opened = session()
+        opened = editor()
         if opened is None:
             return
         version = opened.history.version
@@ -307,63 +307,63 @@ def _close_variations(page: int | None = None, slot: int | None = None) -> None:
 
 
 @_edit
-def reroll_slot(session: Session, page: int, slot: int) -> None:
+def reroll_slot(editor: LookbookEditor, page: int, slot: int) -> None:
     """A new seed for one slot; the others keep their garments. Usually drawn ahead already (see draw_ahead)."""
     owner = st.session_state[state.LOOKBOOK_DRAFT]
     PREFETCH.cancel(owner)  # what is queued was drawn for this state of the lookbook: stale after this reroll
-    PREFETCH.wait(session.next_reroll(page, slot)[0])
-    session.reroll(page, slot)
+    PREFETCH.wait(editor.next_reroll(page, slot)[0])
+    editor.reroll(page, slot)
     st.session_state[state.LOOKBOOK_LAST_REROLL] = slot
     _close_variations(page, slot)
 
 
-def draw_ahead(session: Session, page: int, then: Callable[[Garment], Any] | None = None) -> None:
+def draw_ahead(editor: LookbookEditor, page: int, then: Callable[[Garment], Any] | None = None) -> None:
     """After the page is drawn: in the background, what the next reroll of each of its slots will show (and `then`
     of it, e.g. its tile), the slot after the last rerolled one first, so a click on Reroll finds it ready."""
-    if not session.pages:
+    if not editor.pages:
         return
     last = st.session_state.get(state.LOOKBOOK_LAST_REROLL)
     first = 0 if last is None else last + 1
-    PREFETCH.schedule(st.session_state[state.LOOKBOOK_DRAFT], session.upcoming_rerolls(page, first, then))
+    PREFETCH.schedule(st.session_state[state.LOOKBOOK_DRAFT], editor.upcoming_rerolls(page, first, then))
 
 
 @_edit
-def reroll_unlocked(session: Session, page: int) -> None:
+def reroll_unlocked(editor: LookbookEditor, page: int) -> None:
     """New seeds for every slot of the page that is not locked."""
-    session.reroll_all(page)
+    editor.reroll_all(page)
     _close_variations(page)
 
 
 @_edit
-def toggle_lock(session: Session, page: int, slot: int) -> None:
+def toggle_lock(editor: LookbookEditor, page: int, slot: int) -> None:
     """Lock a slot (kept by "reroll unlocked"), or unlock it."""
-    session.lock(page, slot, not session.pages[page].slots[slot].locked)
+    editor.lock(page, slot, not editor.pages[page].slots[slot].locked)
 
 
 @_edit
-def set_category(session: Session, page: int, slot: int, key: str) -> None:
+def set_category(editor: LookbookEditor, page: int, slot: int, key: str) -> None:
     """Ask a slot for the category chosen in widget `key` ("" = any the template allows)."""
-    session.set_category(page, slot, st.session_state[key] or None)
+    editor.set_category(page, slot, st.session_state[key] or None)
     _close_variations(page, slot)
 
 
 @_edit
-def set_template(session: Session, page: int, key: str) -> None:
+def set_template(editor: LookbookEditor, page: int, key: str) -> None:
     """Give a page the template chosen in widget `key`; garments that fit its slots stay."""
-    session.set_template(page, st.session_state[key])
+    editor.set_template(page, st.session_state[key])
     _close_variations(page)
 
 
 @_edit
-def undo(session: Session) -> None:
+def undo(editor: LookbookEditor) -> None:
     """Take back the last edit and show the page it concerned."""
-    _show(session.undo())
+    _show(editor.undo())
 
 
 @_edit
-def redo(session: Session) -> None:
+def redo(editor: LookbookEditor) -> None:
     """Make the last undone edit again and show the page it concerned."""
-    _show(session.redo())
+    _show(editor.redo())
 
 
 def _show(page: int | None) -> None:
@@ -391,20 +391,20 @@ def close_variations() -> None:
     _close_variations()
 
 
-def variations(session: Session, page: int, slot: int, row: int, how_different: float) -> list:
+def variations(editor: LookbookEditor, page: int, slot: int, row: int, how_different: float) -> list:
     """A row of variations of a slot, `how_different` on the page's 0-1 scale."""
-    return session.variations(page, slot, row, how_different * VARIATION_SCALE)
+    return editor.variations(page, slot, row, how_different * VARIATION_SCALE)
 
 
 @_edit
-def pick_variation(session: Session, page: int, slot: int, row: int, how_different: float, choice: int) -> None:
+def pick_variation(editor: LookbookEditor, page: int, slot: int, row: int, how_different: float, choice: int) -> None:
     """Make variation `choice` of the row shown the slot's garment."""
-    session.pick_variation(page, slot, variations(session, page, slot, row, how_different)[choice])
+    editor.pick_variation(page, slot, variations(editor, page, slot, row, how_different)[choice])
     _close_variations()
 
 
 @_edit
-def select_page(session: Session, key: str) -> None:
+def select_page(editor: LookbookEditor, key: str) -> None:
     """Edit the page chosen in widget `key`."""
     value = st.session_state.get(key)
     if value is not None:
@@ -413,25 +413,25 @@ def select_page(session: Session, key: str) -> None:
 
 
 @_edit
-def add_page(session: Session, template_key: str) -> None:
+def add_page(editor: LookbookEditor, template_key: str) -> None:
     """Add a page of the template chosen in widget `template_key` after the current one, and show it."""
-    index = session.add_page(st.session_state.get(template_key) or None, index=page_index(session) + 1)
+    index = editor.add_page(st.session_state.get(template_key) or None, index=page_index(editor) + 1)
     st.session_state[state.LOOKBOOK_PAGE] = index
     _close_variations()
 
 
 @_edit
-def move_page(session: Session, page: int, delta: int) -> None:
+def move_page(editor: LookbookEditor, page: int, delta: int) -> None:
     """Move a page `delta` places (clamped to the ends); it stays the page shown."""
-    target = max(0, min(page + delta, len(session.pages) - 1))
-    session.move_page(page, target)
+    target = max(0, min(page + delta, len(editor.pages) - 1))
+    editor.move_page(page, target)
     st.session_state[state.LOOKBOOK_PAGE] = target
     _close_variations()
 
 
 def ask_delete(page: int) -> None:
     """Ask to confirm deleting `page` (of the lookbook as it is now)."""
-    opened = session()
+    opened = editor()
     if opened is not None:
         st.session_state[state.LOOKBOOK_DELETE] = (page, opened.history.version)
 
@@ -441,40 +441,40 @@ def cancel_delete() -> None:
 
 
 @_edit
-def delete_page(session: Session, token: tuple[int, int]) -> None:
+def delete_page(editor: LookbookEditor, token: tuple[int, int]) -> None:
     """Delete the page a confirmation was asked for; its neighbour is shown next. A second click on the same
     confirmation (a double click), or one drawn before another edit, does nothing: one page per confirmed click."""
-    if st.session_state.get(state.LOOKBOOK_DELETE) != tuple(token) or token[1] != session.history.version:
+    if st.session_state.get(state.LOOKBOOK_DELETE) != tuple(token) or token[1] != editor.history.version:
         return
     st.session_state[state.LOOKBOOK_DELETE] = None
     page = token[0]
-    session.delete_page(page)
-    st.session_state[state.LOOKBOOK_PAGE] = max(0, min(page, len(session.pages) - 1))
+    editor.delete_page(page)
+    st.session_state[state.LOOKBOOK_PAGE] = max(0, min(page, len(editor.pages) - 1))
     _close_variations()
 
 
 @_edit
-def set_page_title(session: Session, page: int, key: str) -> None:
+def set_page_title(editor: LookbookEditor, page: int, key: str) -> None:
     """The page title typed in widget `key` (emptied: the title follows the page's position again)."""
-    session.set_title(page, st.session_state[key])
+    editor.set_title(page, st.session_state[key])
 
 
 @_edit
-def set_notes(session: Session, page: int, key: str) -> None:
+def set_notes(editor: LookbookEditor, page: int, key: str) -> None:
     """The page notes typed in widget `key`."""
-    session.set_notes(page, st.session_state[key])
+    editor.set_notes(page, st.session_state[key])
 
 
 @_edit
-def set_cover(session: Session, subtitle_key: str, date_key: str) -> None:
+def set_cover(editor: LookbookEditor, subtitle_key: str, date_key: str) -> None:
     """The cover's subtitle and date typed in widgets `subtitle_key` and `date_key`."""
-    session.set_cover(st.session_state[subtitle_key], st.session_state[date_key])
+    editor.set_cover(st.session_state[subtitle_key], st.session_state[date_key])
 
 
 @_edit
-def set_lookbook_title(session: Session, key: str) -> None:
+def set_lookbook_title(editor: LookbookEditor, key: str) -> None:
     """The lookbook title typed in widget `key` (printed atop every page)."""
-    session.set_lookbook_title(st.session_state[key].strip() or "Untitled lookbook")
+    editor.set_lookbook_title(st.session_state[key].strip() or "Untitled lookbook")
 
 
 # saving and opening -------------------------------------------------------------------------------------
@@ -497,20 +497,20 @@ def saved_lookbooks() -> list[Path]:
     return sorted(folder.glob("*.json"), key=lambda p: (-cache.mtime_ns(p), p.name))
 
 
-def save_name(session: Session) -> str:
+def save_name(editor: LookbookEditor) -> str:
     """The file name the save form offers: the one last saved under, else the lookbook's title as it is now."""
-    return st.session_state.get(state.LOOKBOOK_SAVED_AS) or slug(session.lookbook.title)
+    return st.session_state.get(state.LOOKBOOK_SAVED_AS) or slug(editor.lookbook.title)
 
 
-def save_to_workspace(session: Session, name: str) -> Path:
+def save_to_workspace(editor: LookbookEditor, name: str) -> Path:
     """Save as `<workspace>/lookbooks/<slug of name>.json` and remember the name (the draft, too, records it)."""
-    path = save(session, name)
+    path = save(editor, name)
     st.session_state[state.LOOKBOOK_SAVED_AS] = path.stem
-    autosave(session, now=True)
+    autosave(editor, now=True)
     return path
 
 
-def save(session: Session, name: str) -> Path:
+def save(editor: LookbookEditor, name: str) -> Path:
     """Save the manifest as `<workspace>/lookbooks/<slug of name>.json`; never overwrites a different lookbook."""
     target = paths.writable_path(lookbooks_dir() / f"{slug(name)}.json")
     if target.exists():
@@ -520,18 +520,18 @@ def save(session: Session, name: str) -> Path:
             identity = (saved.get("created"), saved.get("seed"))
         except (OSError, ValueError, AttributeError):
             identity = None
-        if identity != (session.lookbook.created, session.lookbook.seed):
+        if identity != (editor.lookbook.created, editor.lookbook.seed):
             raise LookbookError(f"another lookbook is already saved as {target.name}; choose a different name")
     target.parent.mkdir(parents=True, exist_ok=True)
-    return session.save(target)
+    return editor.save(target)
 
 
-def open_manifest(data: bytes) -> Session:
+def open_manifest(data: bytes) -> LookbookEditor:
     """Reopen a manifest (uploaded or saved) with the models it records when they are on disk unchanged, else with
     the sidebar's; `.warnings` says how the models differ. Any problem with the file is one LookbookError."""
     manifest = manifest_io.read_manifest(data)
     try:
-        return Session.open(data, _recorded_studio(manifest.get("checkpoints")) or active_studio())
+        return LookbookEditor.open(data, _recorded_studio(manifest.get("checkpoints")) or active_studio())
     except LookbookError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
@@ -551,25 +551,25 @@ def _recorded_studio(recorded: Any) -> Studio | None:
 
 
 # exports ------------------------------------------------------------------------------------------------
-def snapshot(session: Session, client: bool = False, cover: Cover | None = None) -> Session:
+def snapshot(editor: LookbookEditor, client: bool = False, cover: Cover | None = None) -> LookbookEditor:
     """A frozen copy to export from (download data is made on click, on another thread, while the user edits on):
     with `client`, pages leave out seeds, confidences, disagreements and hashes; with `cover`, PDF and ZIP start with it."""
-    frozen = Session(
-        session.studio,
-        copy.deepcopy(session.lookbook),
-        session.fill_config,
-        dataclasses.replace(session.render_config, client=client),
+    frozen = LookbookEditor(
+        editor.studio,
+        copy.deepcopy(editor.lookbook),
+        editor.fill_config,
+        dataclasses.replace(editor.render_config, client=client),
     )
     frozen.cover = cover
     return frozen
 
 
-def manifest_bytes(session: Session) -> bytes:
+def manifest_bytes(editor: LookbookEditor) -> bytes:
     """The lookbook's manifest as a JSON download (the same text a ZIP export holds)."""
-    return (json.dumps(session.manifest(), indent=2) + "\n").encode("utf-8")
+    return (json.dumps(editor.manifest(), indent=2) + "\n").encode("utf-8")
 
 
-def export_names(session: Session, page: int, client: bool = False) -> dict[str, str]:
+def export_names(editor: LookbookEditor, page: int, client: bool = False) -> dict[str, str]:
     """Download file names by kind: png (the page), pdf, zip and json (the whole lookbook); a client version says so."""
-    stem = slug(session.lookbook.title) + ("-client" if client else "")
+    stem = slug(editor.lookbook.title) + ("-client" if client else "")
     return {"png": f"{stem}-look-{page + 1:02d}.png", "pdf": f"{stem}.pdf", "zip": f"{stem}.zip", "json": f"{stem}.json"}

@@ -1,4 +1,4 @@
-"""A designer's working session: a lookbook bound to its models; every action of the Lookbook page is one call."""
+"""The open lookbook: a lookbook bound to its models, with its undo history; every action of the Lookbook page is one call."""
 
 from __future__ import annotations
 
@@ -27,12 +27,12 @@ Progress = Callable[[int, int], None]
 
 
 def _undoable(describe: Callable[..., str]) -> Callable:
-    """Make a Session method an undoable edit: the lookbook before it is recorded when the method changed anything.
-    `describe(session, *args)` names the edit ("reroll Bag"); a method's first int argument is the page it concerns."""
+    """Make a LookbookEditor method an undoable edit: the lookbook before it is recorded when the method changed anything.
+    `describe(editor, *args)` names the edit ("reroll Bag"); a method's first int argument is the page it concerns."""
 
     def wrap(method: Callable) -> Callable:
         @functools.wraps(method)
-        def edit(self: Session, *args: Any, **kwargs: Any) -> Any:
+        def edit(self: LookbookEditor, *args: Any, **kwargs: Any) -> Any:
             if self._editing:  # an edit made by another edit is part of it
                 return method(self, *args, **kwargs)
             before = copy.deepcopy(self.lookbook)
@@ -55,11 +55,11 @@ def _undoable(describe: Callable[..., str]) -> Callable:
     return wrap
 
 
-def _slot_name(session: Session, page: int, slot: int, *_: Any) -> str:
-    return session.lookbook.page(page).slot(slot).name
+def _slot_name(editor: LookbookEditor, page: int, slot: int, *_: Any) -> str:
+    return editor.lookbook.page(page).slot(slot).name
 
 
-class Session:
+class LookbookEditor:
     """A lookbook plus the studio that fills it. Pages and slots are addressed by 0-based index."""
 
     def __init__(
@@ -91,27 +91,27 @@ class Session:
         title: str = "Untitled lookbook",
         fill: FillConfig | None = None,
         progress: Progress | None = None,
-    ) -> Session:
+    ) -> LookbookEditor:
         """A lookbook of `pages` pages of `template` (default: the first template the models can fill); a list of
         templates is used in turn, one per page, so a lookbook can open on several kinds of look."""
         if seed < 0:
             raise LookbookError(f"seed must not be negative, got {seed}")
         if pages < 0:
             raise LookbookError(f"pages must not be negative, got {pages}")
-        session = cls(studio, Lookbook(title=title, seed=int(seed)), fill)
+        editor = cls(studio, Lookbook(title=title, seed=int(seed)), fill)
         cycle = [template] if template is None or isinstance(template, str) else list(template)
         if not cycle:
             raise LookbookError("give at least one template")
         for i in range(pages):
-            session.add_page(cycle[i % len(cycle)])
+            editor.add_page(cycle[i % len(cycle)])
             if progress:
                 progress(i + 1, pages)
-        session.history.clear()  # a new lookbook starts with nothing to undo
-        session.saved_version = session.history.version
-        return session
+        editor.history.clear()  # a new lookbook starts with nothing to undo
+        editor.saved_version = editor.history.version
+        return editor
 
     @classmethod
-    def open(cls, source: str | os.PathLike | bytes, studio: Studio | None = None) -> Session:
+    def open(cls, source: str | os.PathLike | bytes, studio: Studio | None = None) -> LookbookEditor:
         """Reopen a saved lookbook. Without `studio`, the checkpoints it recorded are loaded (missing: an error);
         a checkpoint whose hash differs is reported in `.warnings`."""
         data = manifest_io.read_manifest(source)
@@ -121,11 +121,11 @@ class Session:
                 manifest_io.recorded_path(book.checkpoints, "generator"),
                 manifest_io.recorded_path(book.checkpoints, "classifier"),
             )
-        session = cls(studio, book, fill)
-        session.warnings = manifest_io.check_checkpoints(book.checkpoints, studio)
+        editor = cls(studio, book, fill)
+        editor.warnings = manifest_io.check_checkpoints(book.checkpoints, studio)
         for page in book.pages:
             studio.check_template(get_template(page.template))
-        return session
+        return editor
 
     # --- models and templates ----------------------------------------------------------------------------
 

@@ -307,33 +307,69 @@ def models_notice(editor: LookbookEditor) -> None:
 
 
 # editing ------------------------------------------------------------------------------------------------
-@st.fragment
 def workspace() -> None:
-    """The open lookbook: editor, then export and save. A fragment: an edit reruns only this part of the page, so a
-    reroll is painted without the sidebar and the rest of the app running again."""
+    """The open lookbook: its editor, then export and save, each a fragment: an edit reruns only its own part of the
+    page (a reroll: the editor, without the sidebar, the export section and the rest of the app). When an edit changes
+    what the other part shows (a page or title for the exports, the undo history for the editor), the page reruns."""
+    if actions.editor() is None:
+        return
+    st.session_state[state.LOOKBOOK_EDITOR_DRAWN] = st.session_state[state.LOOKBOOK_EXPORT_DRAWN] = None  # both drawn now
+    _editor_fragment()
+    st.divider()
+    _export_fragment()
+
+
+@st.fragment
+def _editor_fragment() -> None:
     editor = actions.editor()
     if editor is None:
         return
     state.show_flash()  # errors raised by this fragment's own callbacks
     page = edit_panel(editor)
-    st.divider()
-    export_section(editor, page)
-    models_notice(editor)
+    st.session_state[state.LOOKBOOK_EDITOR_DRAWN] = editor.history.version
     if page is not None:
         actions.draw_ahead(editor, page, then=_ready_to_show(editor.render_config))
+    if st.session_state.get(state.LOOKBOOK_EXPORT_DRAWN) not in (None, _export_key(editor, page)):
+        st.rerun(scope="app")
+
+
+@st.fragment
+def _export_fragment() -> None:
+    editor = actions.editor()
+    if editor is None:
+        return
+    page = actions.page_index(editor) if editor.pages else None
+    export_section(editor, page)
+    models_notice(editor)
+    st.session_state[state.LOOKBOOK_EXPORT_DRAWN] = _export_key(editor, page)
+    if st.session_state.get(state.LOOKBOOK_EDITOR_DRAWN) not in (None, editor.history.version):
+        st.rerun(scope="app")  # e.g. the cover was edited: Undo must offer it
+
+
+def _export_key(editor: LookbookEditor, page: int | None) -> tuple:
+    """What the export section's labels and file names are drawn from (its files are made from the lookbook as it is
+    when clicked)."""
+    return page, editor.lookbook.title, len(editor.pages)
 
 
 def edit_panel(editor: LookbookEditor) -> int | None:
-    """Lookbook title and undo, the page strip, the page's own controls, then its outfit; returns the page shown."""
+    """Lookbook title and undo, the page strip, the page's own controls, then its outfit; returns the page shown.
+
+    The garments are drawn first, into places below the controls: a rerun sends elements in the order they are drawn,
+    so a reroll's new image reaches the browser among the first few, not after the hundred or so around it."""
     page = actions.page_index(editor)
-    _toolbar(editor)
-    _page_strip(editor, page)
-    if not editor.pages:
-        st.info("This lookbook has no pages. Add one with **Add page**.", icon=":material/note_add:")
-        return None
-    _page_controls(editor, page)
-    _delete_confirmation(editor)
-    _slots(editor, page, editor.garments(page))
+    head = st.container()
+    garments = editor.garments(page) if editor.pages else []
+    cells = _garment_images(editor, page, garments)
+    with head:
+        _toolbar(editor)
+        _page_strip(editor, page)
+        if not editor.pages:
+            st.info("This lookbook has no pages. Add one with **Add page**.", icon=":material/note_add:")
+            return None
+        _page_controls(editor, page)
+        _delete_confirmation(editor)
+    _slot_controls(editor, page, garments, cells)
     _variations(editor, page)
     _harmony_and_notes(editor, page, editor.harmony(page))
     return page
@@ -466,26 +502,36 @@ def _delete_confirmation(editor: LookbookEditor) -> None:
         st.button("Cancel", key="lookbook.cancel_delete", on_click=actions.cancel_delete)
 
 
-def _slots(editor: LookbookEditor, page: int, garments: list[Garment]) -> None:
+def _garment_images(editor: LookbookEditor, page: int, garments: list[Garment]) -> list[tuple]:
+    """A bordered cell per slot with its garment's image, and a place above the image for the slot's name; returns
+    (place, cell) per slot for _slot_controls."""
+    if not garments:
+        return []
+    cells = []
+    for column, g in zip(st.columns(len(garments), gap="small"), garments):
+        cell = column.container(border=True, gap="small")
+        cells.append((cell.container(), cell))
+        cell.image(tile(g.image, editor.render_config), width="stretch")
+    return cells
+
+
+def _slot_controls(editor: LookbookEditor, page: int, garments: list[Garment], cells: list[tuple]) -> None:
+    """Each slot's name and lock above its image; Reroll, Vary, what the classifier sees and the category below."""
     slots = editor.pages[page].slots
     opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
-    columns = st.columns(len(slots), gap="small")
-    for i, (column, slot, g) in enumerate(zip(columns, slots, garments)):
-        with column.container(border=True, gap="small"):
-            head, lock = st.columns([4, 1], vertical_alignment="center")
-            head.markdown(f"**{_escape(slot.name)}**")
-            lock.button(
-                "",
-                icon=":material/lock:" if slot.locked else ":material/lock_open:",
-                type="primary" if slot.locked else "tertiary",
-                key=f"lookbook.lock.{i}",
-                on_click=actions.toggle_lock,
-                args=(page, i),
-                help="Locked: kept when rerolling the unlocked slots"
-                if slot.locked
-                else "Lock: keep this garment when rerolling",
-            )
-            st.image(tile(g.image, editor.render_config), width="stretch")
+    for i, ((place, cell), slot, g) in enumerate(zip(cells, slots, garments)):
+        head, lock = place.columns([4, 1], vertical_alignment="center")
+        head.markdown(f"**{_escape(slot.name)}**")
+        lock.button(
+            "",
+            icon=":material/lock:" if slot.locked else ":material/lock_open:",
+            type="primary" if slot.locked else "tertiary",
+            key=f"lookbook.lock.{i}",
+            on_click=actions.toggle_lock,
+            args=(page, i),
+            help="Locked: kept when rerolling the unlocked slots" if slot.locked else "Lock: keep this garment when rerolling",
+        )
+        with cell:
             with st.container(horizontal=True, gap="small"):
                 st.button(
                     "Reroll",
@@ -658,12 +704,16 @@ def preview_image(editor: LookbookEditor, page: int, client: bool = False) -> Im
 def _downloads(editor: LookbookEditor, page: int | None, client: bool, cover: Cover | None) -> None:
     st.markdown("**Download**" + (" · client version" if client else " · working version"))
     empty = safe_call(lambda: _require_pages(editor)) is None
-    frozen = actions.snapshot(editor, client, cover)  # the files are made on click, from the lookbook as it is shown now
+
+    # the files are made on click from a copy of the lookbook as it is then (a reroll does not redraw this section)
+    def frozen() -> LookbookEditor:
+        return actions.snapshot(editor, client, cover)
+
     names = actions.export_names(editor, page or 0, client)
     with st.container(horizontal=True):
         st.download_button(
             "This page (PNG)",
-            data=lambda: frozen.png(page or 0),
+            data=lambda: frozen().png(page or 0),
             file_name=names["png"],
             mime="image/png",
             icon=":material/image:",
@@ -673,7 +723,7 @@ def _downloads(editor: LookbookEditor, page: int | None, client: bool, cover: Co
         )
         st.download_button(
             "Lookbook (PDF)",
-            data=frozen.pdf,
+            data=lambda: frozen().pdf(),
             file_name=names["pdf"],
             mime="application/pdf",
             icon=":material/picture_as_pdf:",
@@ -683,7 +733,7 @@ def _downloads(editor: LookbookEditor, page: int | None, client: bool, cover: Co
         )
         st.download_button(
             "PNGs + manifest (ZIP)",
-            data=frozen.zip,
+            data=lambda: frozen().zip(),
             file_name=names["zip"],
             mime="application/zip",
             icon=":material/folder_zip:",
@@ -693,7 +743,7 @@ def _downloads(editor: LookbookEditor, page: int | None, client: bool, cover: Co
         )
         st.download_button(
             "Manifest (JSON)",
-            data=lambda: actions.manifest_bytes(frozen),
+            data=lambda: actions.manifest_bytes(frozen()),
             file_name=names["json"],
             mime="application/json",
             icon=":material/data_object:",

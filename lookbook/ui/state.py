@@ -38,6 +38,8 @@ LOOKBOOK_DRAFT = "lookbook.draft"  # id of the autosaved draft of the open lookb
 LOOKBOOK_SAVED_AS = "lookbook.saved_as"  # file name stem the open lookbook was last saved under in the workspace, or ""
 LOOKBOOK_DELETE = "lookbook.delete"  # (page, history version) a delete waits to be confirmed for, or None
 LOOKBOOK_SWITCH = "lookbook.switch"  # (what, action) opening another lookbook waits for: unsaved changes first, or None
+LOOKBOOK_EDITOR_DRAWN = "lookbook.editor_drawn"  # history version the editor was last drawn for, or None
+LOOKBOOK_EXPORT_DRAWN = "lookbook.export_drawn"  # (page, title, pages) the export section was last drawn for, or None
 LOOKBOOK_LAST_REROLL = "lookbook.last_reroll"  # index of the slot last rerolled (its neighbour is drawn ahead first), or None
 
 # training page
@@ -64,6 +66,8 @@ DEFAULTS: dict[str, Any] = {
     LOOKBOOK_DELETE: None,
     LOOKBOOK_SWITCH: None,
     LOOKBOOK_LAST_REROLL: None,
+    LOOKBOOK_EDITOR_DRAWN: None,
+    LOOKBOOK_EXPORT_DRAWN: None,
     TRAIN_PENDING: None,
     TRAIN_SEEN: None,
 }

@@ -8,6 +8,7 @@ and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in test
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -129,6 +130,11 @@ def test_lookbook_in_a_real_browser(lookalike_run, app_url, tmp_path):
         expect(slots.nth(2)).not_to_have_attribute("src", before[2])
         edited = _seeds(page)
         assert edited[:2] == seeds[:2] and edited[2] != seeds[2]
+        with page.expect_download() as info:  # the export section is not redrawn by a reroll: its files follow anyway
+            page.get_by_role("button", name="Manifest (JSON)").click()
+        manifest = json.loads(Path(info.value.path()).read_text())
+        shown = [re.match(r"\d+", t).group() for t in edited[:n_slots]]
+        assert [str(s["latent"]["seed"]) for s in manifest["pages"][0]["slots"]] == shown, edited
 
         page.reload()  # the same address finds the same lookbook, as it was left
         expect(page.get_by_role("button", name="Reroll unlocked")).to_be_visible()

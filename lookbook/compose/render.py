@@ -35,7 +35,7 @@ ACCENT = (150, 112, 66)
 WARNING = (176, 72, 46)
 
 MARGIN, GUTTER, CAPTION = 84, 24, 132  # page margin, space between cards, caption block under each garment
-TILES = LRUCache(maxsize=512)  # upscaled garments (images; JPEG bytes for screens) by (kind, digest, size, sharpening, method)
+TILES = LRUCache(maxsize=256)  # upscaled garments (images; JPEG bytes for screens) by (kind, digest, size, sharpening, method)
 SCREEN_JPEG_QUALITY = 90  # tiles on screen: a third of the bytes of quality 100 (Streamlit's own), no visible loss
 Upscaling = Literal["learned", "lanczos"]
 
@@ -149,7 +149,7 @@ def screen_tile(image: np.ndarray, size_px: int, config: RenderConfig) -> bytes:
     data = TILES.get(key)
     if data is None:
         out = io.BytesIO()
-        _tile(image, size_px, config.sharpen_percent, learned).save(out, format="JPEG", quality=SCREEN_JPEG_QUALITY)
+        upscale(image, size_px, config.sharpen_percent, learned).save(out, format="JPEG", quality=SCREEN_JPEG_QUALITY)
         data = out.getvalue()
         TILES.put(key, data)
     return data

@@ -20,6 +20,7 @@ import keras
 import numpy as np
 
 from lookbook import atomic
+from lookbook.errors import LookbookError
 from lookbook.models import artifacts
 from lookbook.run import checkpoint
 from lookbook.run.folder import RunDir
@@ -146,6 +147,26 @@ class TrainingState:
         self.write_status(state, **extra)
         log(f"{state} {where}: {path}")
         return {"state": state, **extra, "path": path}
+
+
+def resumed_fields(ckpt: checkpoint.Checkpoint | None, model: Any, run: RunDir, chief: bool = True) -> dict[str, Any]:
+    """The TrainingState fields that say where training starts: step 0 without `ckpt`; else the checkpoint restored
+    into `model` (whose step counter must agree with it), and the chief drops the metrics rows logged after it."""
+    if ckpt is None:
+        return {"start_step": 0}
+    checkpoint.restore(model.state_groups(), ckpt.groups)
+    counter = int(model.step_counter.numpy())
+    if counter != ckpt.step:
+        raise LookbookError(f"checkpoint step counter {counter} != its metadata step {ckpt.step}")
+    if chief:
+        run.truncate_metrics(lambda row: int(row.get("step", 0)) <= ckpt.step)
+    return {
+        "start_step": ckpt.step,
+        "step": ckpt.step,
+        "last_checkpoint_step": ckpt.step,
+        "wall_offset_s": float(ckpt.meta.get("wall_time_s", 0.0)),
+        "pending_metric_state": ckpt.groups.get("metrics"),
+    }
 
 
 class RunCallback(keras.callbacks.Callback):

@@ -251,7 +251,7 @@ def _training_state(
     import tensorflow as tf
 
     from lookbook.models import gan
-    from lookbook.train.callbacks import TrainingState
+    from lookbook.train.callbacks import TrainingState, resumed_fields
 
     rd, ckpt, label_map, steps_per_epoch, chief = plan.run, plan.ckpt, plan.label_map, plan.steps_per_epoch, plan.chief
     configure_tensorflow(config)
@@ -260,17 +260,12 @@ def _training_state(
     # The sampler is built outside the strategy and in float32: plain variables to save, exact inference.
     with gan.compute_dtype(False):
         sampler = gan.build_generator(config, n_classes, name="sampler")
+    resumed = resumed_fields(ckpt, model, rd, chief)
     if ckpt is not None:
-        checkpoint.restore(model.state_groups(), ckpt.groups)
         preview_z, preview_labels = ckpt.groups["preview"]
         preview_labels = preview_labels if n_classes else None
-        start_step = ckpt.step
-        check(model.global_step == start_step, f"checkpoint step counter {model.global_step} != its metadata step {start_step}")
-        if chief:
-            rd.truncate_metrics(lambda row: int(row.get("step", 0)) <= start_step)
     else:
         preview_z, preview_labels = preview_latents(config, n_classes)
-        start_step = 0
     writer = tf.summary.create_file_writer(str(rd.path / TB_DIR)) if chief else None
     return TrainingState(
         run=rd,
@@ -279,20 +274,16 @@ def _training_state(
         sampler=sampler,
         config=config,
         steps_per_epoch=steps_per_epoch,
-        start_step=start_step,
         final_step=plan.final_step,
         images_per_step=config.batch_size * config.d_steps,
         categories=label_map if n_classes else None,
         preview_z=preview_z,
         preview_labels=preview_labels,
         checkpoint_meta={**facts, "config": config.to_dict()},
-        wall_offset_s=float(ckpt.meta.get("wall_time_s", 0.0)) if ckpt else 0.0,
         chief=chief,
         progress=progress,
         writer=writer,
-        pending_metric_state=ckpt.groups.get("metrics") if ckpt else None,
-        step=start_step,
-        last_checkpoint_step=start_step if ckpt else -1,
+        **resumed,
     )
 
 

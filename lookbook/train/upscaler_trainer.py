@@ -201,7 +201,7 @@ def _training_state(
     facts: dict[str, Any],
     progress: Callable[[int, int], None] | None,
 ) -> Any:
-    from lookbook.train.callbacks import TrainingState, _current_lr
+    from lookbook.train.callbacks import TrainingState, _current_lr, resumed_fields
 
     @dataclasses.dataclass
     class UpscalerState(TrainingState):
@@ -225,11 +225,6 @@ def _training_state(
             return self._handle
 
     model = build_training_model(config)
-    start_step = 0
-    if ckpt is not None:
-        checkpoint.restore(model.state_groups(), ckpt.groups)
-        start_step = ckpt.step
-        rd.truncate_metrics(lambda row: int(row.get("step", 0)) <= start_step)
     return UpscalerState(
         run=rd,
         life=life,
@@ -237,19 +232,15 @@ def _training_state(
         sampler=None,
         config=config,
         steps_per_epoch=config.steps_per_epoch,
-        start_step=start_step,
         final_step=config.final_step,
         images_per_step=config.batch_size,
         categories=None,
         preview_z=np.zeros(0, np.float32),
         preview_labels=None,
         checkpoint_meta={**facts, "config": config.to_dict()},
-        wall_offset_s=float(ckpt.meta.get("wall_time_s", 0.0)) if ckpt else 0.0,
         progress=progress,
         status_fields={"kind": KIND, "epochs": config.epochs, "total_steps": config.total_steps},
-        pending_metric_state=ckpt.groups.get("metrics") if ckpt else None,
-        step=start_step,
-        last_checkpoint_step=start_step if ckpt else -1,
+        **resumed_fields(ckpt, model, rd),
         loss_keys=LOSS_KEYS,
         divergence_hint="lower learning_rate",
         held_out=hr_held,

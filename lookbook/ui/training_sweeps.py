@@ -28,6 +28,7 @@ from lookbook.ui.training_live import use_button
 
 KIND = "gan"
 PREFIX = "train.sweep."
+CLOSE_FORM = f"{PREFIX}close_form"
 MAX_SETTINGS = 2
 DEFAULT_PRESET = "quick"
 DEFAULT_BUDGET_MIN = 3.0
@@ -47,8 +48,8 @@ def sweeps_section() -> None:
     root = paths.runs_dir()
     records = sweep_queue.list_sweeps(root)
     form_open = f"{PREFIX}form_open"
-    if form_open not in st.session_state:
-        st.session_state[form_open] = not records
+    if form_open not in st.session_state or st.session_state.pop(CLOSE_FORM, False):
+        st.session_state[form_open] = not records  # a queued sweep closes the form (before the expander exists)
     form = st.expander("New sweep", key=form_open, on_change="rerun", icon=":material/add_circle:")
     if form.open:
         with form:
@@ -206,7 +207,7 @@ def _queue(root: Path, request: sweep_queue.SweepRequest) -> None:
         st.error(f"Not queued: {exc}", icon=":material/error:")
         return
     st.session_state.pop(f"{PREFIX}name", None)  # a fresh name for the next sweep
-    st.session_state[f"{PREFIX}form_open"] = False
+    st.session_state[CLOSE_FORM] = True  # the expander's own key cannot change once it is drawn in this run
     state.flash("success", f"Queued sweep **{request.name}**: its runs train one after another in the background.")
     st.rerun()
 

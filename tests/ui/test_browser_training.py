@@ -1,5 +1,5 @@
 """The Training page in a real headless Chromium: launch a small GAN run from the form, watch its loss chart, its
-labelled sample rows and its score appear, then queue a two-run sweep and send its best run to the Lookbook; screenshots
+labelled sample rows and its score appear; queue a two-run sweep and send its best run to the Lookbook; screenshots
 are copied to docs/screenshots/ with LOOKBOOK_SCREENSHOTS=1.
 
 Server, browser and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in tests/ui/conftest.py.
@@ -54,6 +54,45 @@ def test_launch_and_watch_a_run_in_a_real_browser(builtin_workspace, app_url, tm
     assert sorted(runs["id"]) == ["browser-run"] and set(runs["state"]) == {"finished"}
     assert runs["score_asked_class"].notna().all()
     assert shot.stat().st_size > 10_000
+    assert not errors, errors
+
+
+def test_queue_a_sweep_and_use_its_best_run_in_a_real_browser(builtin_workspace, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    _judge(builtin_workspace, tmp_path / "checkpoints")
+    with open_app(app_url) as (page, errors):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Training", exact=True).click()
+        page.get_by_role("tab", name="Sweeps").click()
+        values = page.get_by_role("textbox", name="Values (comma-separated)")
+        values.first.fill("1e-4, 4e-4")
+        values.first.press("Enter")
+        page.get_by_role("combobox", name="Setting 2 (optional)").click()
+        page.keyboard.type("Epochs (epochs)")  # the list is virtualised: type to filter it
+        page.get_by_role("option", name="Epochs (epochs)").click()
+        expect(values).to_have_count(2)
+        values.nth(1).fill("2")  # two epochs each: the sweep ends in about a minute
+        values.nth(1).press("Enter")
+        budget = page.get_by_role("spinbutton", name="Time budget per run (minutes)")
+        budget.fill("0.5")
+        budget.press("Enter")
+        name = page.get_by_role("textbox", name="Sweep name")
+        name.fill("lr")
+        name.press("Enter")
+        expect(page.get_by_text("2 run(s)")).to_be_visible()
+        page.get_by_role("button", name="Queue sweep").click()
+        expect(page.get_by_text("Queued sweep lr")).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        expect(page.get_by_text("2 of 2 runs ended")).to_be_visible(timeout=2 * RUN_TIMEOUT_MS)  # the list refreshes
+        best = page.get_by_role("button", name="Use the best")
+        expect(best).to_be_visible(timeout=RUN_TIMEOUT_MS)  # once a run is scored
+        best.click()
+        expect(page.get_by_role("button", name="In use in the lookbook (generator)").first).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        save_screenshot(page, tmp_path, "training-sweep.png", height_px=1800)
+
+    runs = reader.list_runs(tmp_path / "runs")
+    assert sorted(runs["id"]) == ["lr-001", "lr-002"] and set(runs["state"]) == {"finished"}
     assert not errors, errors
 
 

@@ -10,6 +10,7 @@ without its link. Drafts are written by a background writer, after the edit that
 from __future__ import annotations
 
 import atexit
+import copy
 import itertools
 import json
 import re
@@ -62,14 +63,15 @@ def draft_path(folder: str | Path, draft_id: str) -> Path:
 
 
 def draft_data(editor: LookbookEditor, state: DraftState) -> Callable[[], dict[str, Any]]:
-    """The draft of `editor` as it is now, as a function building its JSON (cheap here: the manifest is taken now, the
-    undo steps, which nobody edits, are turned into JSON when the function is called, e.g. on the writer's thread)."""
-    data = editor.manifest()
+    """The draft of `editor` as it is now, as a function building its JSON. Cheap to call: it copies the lookbook
+    (edits leave every slot filled) and keeps the undo steps, which nobody edits; the JSON is built when the function
+    is called, e.g. on the writer's thread."""
+    book, studio, fill = copy.deepcopy(editor.lookbook), editor.studio, editor.fill_config
     undo, redo = editor.history.stacks()
 
     def build() -> dict[str, Any]:
         extra = {"page": state.page, "unsaved": state.unsaved, "saved_as": state.saved_as}
-        return {**data, "draft": extra, "history": _history_entry(undo, redo)}
+        return {**manifest_io.to_manifest(book, studio, fill), "draft": extra, "history": _history_entry(undo, redo)}
 
     return build
 

@@ -9,6 +9,7 @@ RunState = Literal["created", "running", "finished", "stopped", "failed"]
 KINDS: tuple[RunKind, ...] = ("gan", "classifier", "upscaler")
 STARTING = "starting"  # shown from launch until the trainer writes its own status
 LIVE_STATES = (STARTING, "running")
+ENDED_STATES = ("finished", "stopped", "failed")
 
 CONFIG_FILE = "config.json"  # {"kind": ..., config and run facts}
 STATUS_FILE = "status.json"  # state, pid, epoch, step, updated

@@ -20,8 +20,8 @@ import lookbook
 from lookbook import atomic
 from lookbook.errors import LookbookError
 from lookbook.run import reader
-from lookbook.run.folder import RunDir
-from lookbook.run.layout import LAUNCH_FILE, LIVE_STATES, LOG_FILE, STARTING
+from lookbook.run.folder import LOCK_WAIT_S, RunDir
+from lookbook.run.layout import ENDED_STATES, LAUNCH_FILE, LIVE_STATES, LOG_FILE, STARTING
 from lookbook.run.liveness import catches, is_trainer, pid_alive
 
 STARTUP_GRACE_S = 10.0  # how long stop_run waits for a trainer killed while still importing TensorFlow
@@ -118,6 +118,9 @@ def wait_run(run: str | Path, timeout_s: float | None = None, poll_s: float = 0.
 
 def refuse_live(rd: RunDir) -> None:
     """A one-line error while a live process writes the run, or a trainer launched into it has not locked it yet."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while rd.is_locked() and rd.read_status().get("state") in ENDED_STATES and time.monotonic() < deadline:
+        time.sleep(0.02)  # a trainer lets go of the folder a moment after it writes its final status
     rd.refuse_if_locked()
     status = rd.read_status()  # a run launched a moment ago has a status before its trainer takes the lock
     pid = int(status.get("pid", -1))

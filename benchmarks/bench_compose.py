@@ -21,25 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
+from benchmarks.timing import CPU_TIMES, timed
 from lookbook.compose import GARMENTS, LookbookEditor, Studio
 from lookbook.compose.render import TILES
-
-
-def timed(fn, repeats: int, warmup: int = 3) -> list[float]:
-    """Wall times (s) of `repeats` calls after `warmup` untimed ones; CPU times go to CPU_TIMES[-1]."""
-    for _ in range(warmup):
-        fn()
-    wall, cpu = [], []
-    for _ in range(repeats):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    CPU_TIMES.append(cpu)
-    return wall
-
-
-CPU_TIMES: list[list[float]] = []  # process CPU seconds of the latest timed() calls, for a shared, loaded machine
 
 
 def p95(xs: list[float]) -> float:

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -27,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from PIL import Image
 
+from benchmarks.timing import median_times
 from lookbook.data import superres
 from lookbook.metrics import fidelity
 from lookbook.models.upscaler import SCALE, Upscaler, default_upscaler_path, load_upscaler, resample
@@ -36,18 +35,6 @@ FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 DEFAULT_DATA = [FIXTURES / "fpid", FIXTURES / "fpid-medium", FIXTURES / "fpid-fullsize"]
 TILE_PX = 400  # about the size a garment is drawn on an A4 page at 150 dpi
 SHEET_CATEGORIES = ("tshirt", "shirt", "dress", "jeans", "sports_shoes", "heels", "handbag", "watch")
-
-
-def timed(fn, repeats: int) -> tuple[float, float]:
-    """(median wall s, median process CPU s) of `repeats` calls after one untimed warm-up."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(repeats):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def fidelity_table(learned: Upscaler, data: list[Path], n_images: int) -> None:
@@ -84,8 +71,8 @@ def speed_table(learned: Upscaler, repeats: int) -> None:
     print(f"\nSpeed: 64 px garments enlarged to {TILE_PX} px (median of {repeats}; wall / process CPU)")
     for n, budget_s in ((4, 0.3), (40, 5.0)):
         batch = garments[:n]
-        base_wall, base_cpu = timed(lambda batch=batch: baseline.to_size(batch, TILE_PX), repeats)
-        wall, cpu = timed(lambda batch=batch: learned.to_size(batch, TILE_PX), repeats)
+        base_wall, base_cpu = median_times(lambda batch=batch: baseline.to_size(batch, TILE_PX), repeats)
+        wall, cpu = median_times(lambda batch=batch: learned.to_size(batch, TILE_PX), repeats)
         extra = wall - base_wall
         print(
             f"{n:>2} garments  baseline {base_wall * 1000:7.1f} ms (cpu {base_cpu * 1000:7.1f})  learned {wall * 1000:7.1f} ms "

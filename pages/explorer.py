@@ -4,22 +4,19 @@ import streamlit as st
 
 from lookbook.ui import explorer, router, state
 
+SECTIONS = {  # tab label -> what it draws, in tab order
+    "Overview": explorer.overview_section,
+    "DeepFashion2": explorer.deepfashion2_section,
+    "Product images (FPID)": explorer.fpid_section,
+    "Samples": explorer.gallery_section,
+    "Ingestion report": explorer.report_section,
+    "Mix & prepare": explorer.mixing_section,
+}
+
 router.require_router(__file__)
 state.show_flash()
 root = explorer.require_dataset()
 explorer.header(root)
-overview, df2, fpid, samples, report, mix = st.tabs(
-    ["Overview", "DeepFashion2", "Product images (FPID)", "Samples", "Ingestion report", "Mix & prepare"]
-)
-with overview:
-    explorer.overview_section(root)
-with df2:
-    explorer.deepfashion2_section(root)
-with fpid:
-    explorer.fpid_section(root)
-with samples:
-    explorer.gallery_section(root)
-with report:
-    explorer.report_section(root)
-with mix:
-    explorer.mixing_section(root)
+for tab, draw in zip(st.tabs(list(SECTIONS)), SECTIONS.values()):
+    with tab:
+        draw(root)

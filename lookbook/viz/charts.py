@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -121,6 +122,11 @@ def _figure(height_px: int, title: str | None = None) -> go.Figure:
     return fig
 
 
+def _add_hbar(fig: go.Figure, name: str, y: Any, x: Any, colour: str, hovertemplate: str, **extra: Any) -> None:
+    """Add one horizontal bar trace: a layer of a stacked bar chart."""
+    fig.add_bar(y=y, x=x, orientation="h", name=name, marker_color=colour, hovertemplate=hovertemplate, **extra)
+
+
 def _fmt(n: float) -> str:
     return f"{n:,.0f}"
 
@@ -166,14 +172,8 @@ def df2_category_figure(counts: pd.DataFrame) -> go.Figure:
     fig = _figure(max(320, 26 * len(order) + 80))
     for split, part in counts.groupby("split", sort=False):
         part = part.set_index("df2_category").reindex(order)
-        fig.add_bar(
-            y=order,
-            x=part["count"],
-            orientation="h",
-            name=str(split),
-            marker_color=SPLIT_COLOURS.get(str(split), PALETTE[7]),
-            hovertemplate=f"%{{y}} ({split}): %{{x:,}}<extra></extra>",
-        )
+        colour = SPLIT_COLOURS.get(str(split), PALETTE[7])
+        _add_hbar(fig, str(split), order, part["count"], colour, f"%{{y}} ({split}): %{{x:,}}<extra></extra>")
     fig.update_layout(barmode="stack", xaxis_title="garments")
     return fig
 
@@ -186,15 +186,9 @@ def category_figure(counts: pd.DataFrame) -> go.Figure:
         part = table[table["slot"] == slot]
         if part.empty:
             continue
-        fig.add_bar(
-            y=part["display"],
-            x=part["count"],
-            orientation="h",
-            name=slot,
-            marker_color=SLOT_COLOURS[slot],
-            customdata=(part["share"] * 100).round(1),
-            hovertemplate="%{y}: %{x:,} (%{customdata}%)<extra></extra>",
-        )
+        hover = "%{y}: %{x:,} (%{customdata}%)<extra></extra>"
+        share = (part["share"] * 100).round(1)
+        _add_hbar(fig, slot, part["display"], part["count"], SLOT_COLOURS[slot], hover, customdata=share)
     fig.update_layout(
         barmode="stack", xaxis_title="garments", yaxis={"categoryorder": "array", "categoryarray": list(table["display"])}
     )
@@ -207,14 +201,8 @@ def category_source_figure(counts: pd.DataFrame) -> go.Figure:
     fig = _figure(max(320, 22 * len(order) + 80))
     for i, (name, part) in enumerate(counts.groupby("source_name", sort=True)):
         part = part.set_index("display").reindex(order)
-        fig.add_bar(
-            y=order,
-            x=part["count"].fillna(0),
-            orientation="h",
-            name=str(name),
-            marker_color=PALETTE[i % len(PALETTE)],
-            hovertemplate=f"%{{y}} ({name}): %{{x:,}}<extra></extra>",
-        )
+        hover = f"%{{y}} ({name}): %{{x:,}}<extra></extra>"
+        _add_hbar(fig, str(name), order, part["count"].fillna(0), PALETTE[i % len(PALETTE)], hover)
     fig.update_layout(barmode="stack", xaxis_title="garments", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return fig
 
@@ -351,13 +339,7 @@ def report_figure(table: pd.DataFrame) -> go.Figure:
     table = table.iloc[::-1]
     fig = _figure(max(200, 30 * len(table) + 80))
     for outcome, part in table.groupby("outcome", sort=False):
-        fig.add_bar(
-            y=part["reason"],
-            x=part["count"],
-            orientation="h",
-            name=str(outcome),
-            marker_color=OUTCOME_COLOURS.get(str(outcome), PALETTE[7]),
-            hovertemplate=f"{outcome}: %{{y}}: %{{x:,}}<extra></extra>",
-        )
+        colour = OUTCOME_COLOURS.get(str(outcome), PALETTE[7])
+        _add_hbar(fig, str(outcome), part["reason"], part["count"], colour, f"{outcome}: %{{y}}: %{{x:,}}<extra></extra>")
     fig.update_layout(barmode="stack", xaxis_title="items")
     return fig

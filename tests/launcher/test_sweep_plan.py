@@ -25,14 +25,8 @@ def plan(tmp_dataset, root, **kwargs):
 
 
 def test_grid_is_crossed_with_seeded_random_draws(dataset, tmp_path):
-    p = plan(
-        dataset,
-        tmp_path,
-        grid=["g_lr=1e-4,2e-4", "loss=bce,hinge"],
-        random_ranges=["d_lr=1e-5..1e-3:log", "noise_dim=8..64"],
-        trials=3,
-        seed=7,
-    )
+    settings = {"grid": ["g_lr=1e-4,2e-4", "loss=bce,hinge"], "random_ranges": ["d_lr=1e-5..1e-3:log", "noise_dim=8..64"]}
+    p = plan(dataset, tmp_path, **settings, trials=3, seed=7)
     runs = p.trial_values()
     assert len(runs) == 2 * 2 * 3
     assert p.keys == ["g_lr", "loss", "d_lr", "noise_dim"]
@@ -40,14 +34,7 @@ def test_grid_is_crossed_with_seeded_random_draws(dataset, tmp_path):
     # each random draw is shared by every grid point, so grid values are compared on equal terms
     assert len({(r["d_lr"], r["noise_dim"]) for r in runs}) == 3
     assert all(1e-5 <= r["d_lr"] <= 1e-3 and isinstance(r["noise_dim"], int) and 8 <= r["noise_dim"] <= 64 for r in runs)
-    again = plan(
-        dataset,
-        tmp_path,
-        grid=["g_lr=1e-4,2e-4", "loss=bce,hinge"],
-        random_ranges=["d_lr=1e-5..1e-3:log", "noise_dim=8..64"],
-        trials=3,
-        seed=7,
-    )
+    again = plan(dataset, tmp_path, **settings, trials=3, seed=7)
     assert again.trial_values() == runs  # a resumed sweep draws the same values
     other = plan(dataset, tmp_path, random_ranges=["d_lr=1e-5..1e-3:log"], trials=3, seed=8)
     assert [r["d_lr"] for r in other.trial_values()] != [r["d_lr"] for r in runs[::4]]

@@ -89,5 +89,7 @@ class BackgroundWorker:
                 self._cond.notify_all()
 
 
-AFTER_PAINT_S = 0.15  # a reroll is drawn ahead this long after the page asked for it, once the page is shown
+# rerolls are drawn ahead this long after the page asks: once its rerun's messages and new image have gone out (about
+# 0.1-0.2 s on two busy cores), so the worker's share of the GIL does not slow them; a designer looks longer than that
+AFTER_PAINT_S = 0.3
 PREFETCH = BackgroundWorker("lookbook-prefetch", AFTER_PAINT_S)

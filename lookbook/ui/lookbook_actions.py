@@ -107,7 +107,7 @@ def uses_active_models(editor: LookbookEditor) -> bool:
     return (str(editor.studio.generator.path), str(editor.studio.classifier.path)) == (str(generator), str(classifier))
 
 
-# the user's editor -----------------------------------------------------------------------------------
+# the open lookbook -----------------------------------------------------------------------------------
 def editor() -> LookbookEditor | None:
     """This user's open lookbook (no side effects: for callbacks and fragments)."""
     return st.session_state.get(state.LOOKBOOK_EDITOR)
@@ -280,7 +280,7 @@ def rebind(rebound: LookbookEditor) -> None:
 
 # edits: widget callbacks --------------------------------------------------------------------------------
 def _edit(func: Callable[..., Any]) -> Callable[..., None]:
-    """A widget callback editing this user's editor, autosaved when it changed the lookbook; a LookbookError becomes
+    """A widget callback editing this user's open lookbook, autosaved when it changed the lookbook; a LookbookError becomes
     an error shown on the next run."""
 
     @functools.wraps(func)

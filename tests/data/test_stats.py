@@ -51,46 +51,22 @@ def _fpid(pid, article, **attrs):
     } | attrs
 
 
+DF2_ATTRIBUTES = ("n_landmarks", "scale", "occlusion", "zoom_in", "viewpoint", "df2_source")
+DF2_ROWS = [  # split, image, item, source label, then DF2_ATTRIBUTES
+    ("train", "000001", 1, "long sleeve dress", 10, 1, 2, 1, 2, "shop"),
+    ("train", "000001", 2, "short sleeve top", 5, 3, 1, 1, 2, "shop"),
+    ("train", "000002", 1, "long_sleeved_dress", 7, 2, 3, 2, 3, "user"),
+]
+
+
 @pytest.fixture()
 def records():
     """Two DF2 train images (3 garments), one validation image (1 garment), three FPID products."""
     return make_records(
         [
-            _df2(
-                "train",
-                "000001",
-                1,
-                "long sleeve dress",
-                n_landmarks=10,
-                scale=1,
-                occlusion=2,
-                zoom_in=1,
-                viewpoint=2,
-                df2_source="shop",
-            ),
-            _df2(
-                "train",
-                "000001",
-                2,
-                "short sleeve top",
-                n_landmarks=5,
-                scale=3,
-                occlusion=1,
-                zoom_in=1,
-                viewpoint=2,
-                df2_source="shop",
-            ),
-            _df2(
-                "train",
-                "000002",
-                1,
-                "long_sleeved_dress",
-                n_landmarks=7,
-                scale=2,
-                occlusion=3,
-                zoom_in=2,
-                viewpoint=3,
-                df2_source="user",
+            *(
+                _df2(split, image, item, label, **dict(zip(DF2_ATTRIBUTES, values)))
+                for split, image, item, label, *values in DF2_ROWS
             ),
             _df2("validation", "000003", 1, "11", n_landmarks=0, scale=2, occlusion=1, zoom_in=3, viewpoint=1, df2_source="user")
             | {"category": "dress", "slot": "one-piece"},

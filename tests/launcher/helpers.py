@@ -1,9 +1,11 @@
-"""Helpers for the launcher tests: hand-made run folders and a pid that is certainly gone."""
+"""Helpers for the launcher tests: hand-made run folders, a pid that is certainly gone, waiting on a live run."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +35,14 @@ def make_run(
         rd.append_metrics(row)
     rd.write_status(state, **status)
     return rd
+
+
+def wait_until(predicate: Callable[[], Any], what: str, timeout_s: float, poll_s: float = 0.2) -> Any:
+    """The first true value of `predicate()`, polled every `poll_s`; fails naming `what` after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(poll_s)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -13,22 +13,13 @@ from lookbook.errors import LookbookError
 from lookbook.run import checkpoint, layout, process, reader
 from lookbook.run.folder import RunDir
 from lookbook.train import launcher
+from tests.launcher.helpers import wait_until
 
 pytestmark = pytest.mark.slow  # each run starts TensorFlow in a fresh process (~5-10 s)
 
 # A GAN that trains 3 steps per epoch on the 48-image tiny dataset in well under a second.
 TINY = {"batch_size": 16, "g_base_width": 8, "d_base_width": 8, "noise_dim": 16, "log_every_steps": 1}
 TIMEOUT_S = 240
-
-
-def wait_until(predicate, what: str, timeout_s: float = TIMEOUT_S):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_started_run_finishes_and_is_listed_with_its_preset(tiny_dataset, tmp_path):
@@ -62,7 +53,7 @@ def test_live_run_is_refused_stopped_resumed_and_killed(tiny_dataset, tmp_path):
     launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
     with pytest.raises(LookbookError, match="already running"):  # launched, not yet locked by the trainer
         launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
-    wait_until(lambda: reader.run_status(run).get("step", 0) >= 3, "the trainer to take over")
+    wait_until(lambda: reader.run_status(run).get("step", 0) >= 3, "the trainer to take over", TIMEOUT_S)
     with pytest.raises(LookbookError, match="is already being written by process"):  # the trainer holds the lock
         launcher.start_run("gan", tiny_dataset.root, run, "quick", endless)
     assert reader.eta_seconds(run) > 0
@@ -73,9 +64,9 @@ def test_live_run_is_refused_stopped_resumed_and_killed(tiny_dataset, tmp_path):
     assert checkpoint.has_checkpoint(run)
 
     pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", resume=True)
-    wait_until(lambda: reader.run_status(run).get("step", 0) > stopped["step"] + 3, "the resumed run to train on")
+    wait_until(lambda: reader.run_status(run).get("step", 0) > stopped["step"] + 3, "the resumed run to train on", TIMEOUT_S)
     os.kill(pid, signal.SIGKILL)
-    failed = wait_until(lambda: (s := reader.run_status(run))["state"] == "failed" and s, "the kill to show")
+    failed = wait_until(lambda: (s := reader.run_status(run))["state"] == "failed" and s, "the kill to show", TIMEOUT_S)
     assert failed["stale"] and "gone" in failed["reason"]
     assert reader.list_runs(tmp_path / "runs").iloc[0]["state"] == "failed"
     assert not RunDir.at(run).is_locked()  # a dead writer's lock does not block the folder

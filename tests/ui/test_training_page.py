@@ -26,7 +26,7 @@ from lookbook.ui import training_fields, training_live
 from lookbook.viz import training as viz
 from tests.conftest import make_tiny_dataset
 from tests.launcher.conftest import no_leftover_trainers  # noqa: F401 - autouse: no trainer outlives its test
-from tests.launcher.helpers import dead_pid, make_run
+from tests.launcher.helpers import dead_pid, make_run, wait_until
 
 APP = str(paths.REPO_ROOT / "app.py")
 PAGE = "pages/training.py"
@@ -132,16 +132,6 @@ def _fake_generator(rd: RunDir) -> Path:
     model.write_bytes(b"not a real model")
     (rd.path / "generator.json").write_text(json.dumps({"kind": "generator", "image_size_px": 32, "noise_dim": 16}))
     return model
-
-
-def _wait(predicate, what: str, timeout_s: float = RUN_TIMEOUT_S):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 # the form: same config as the CLI -----------------------------------------------------------------------
@@ -593,7 +583,9 @@ def test_stop_and_resume_a_run_from_the_page(workspace):
     at.button(key="train.gan.launch").click().run()
     assert not _errors(at), _errors(at)
     run = paths.runs_dir() / "long"
-    _wait(lambda: reader.run_status(run)["state"] == "running" and len(reader.read_metrics(run)) >= 3, "training")
+    wait_until(
+        lambda: reader.run_status(run)["state"] == "running" and len(reader.read_metrics(run)) >= 3, "training", RUN_TIMEOUT_S
+    )
     at.run()
     at.button(key="train.gan.stop").click().run()
     assert not at.exception, at.exception
@@ -605,7 +597,11 @@ def test_stop_and_resume_a_run_from_the_page(workspace):
     assert resume.label.startswith("Resume from step")
     resume.click().run()
     assert not at.exception and not _errors(at), (at.exception, _errors(at))
-    _wait(lambda: reader.run_status(run)["state"] == "running" and reader.run_status(run)["step"] > first["step"], "resume")
+    wait_until(
+        lambda: reader.run_status(run)["state"] == "running" and reader.run_status(run)["step"] > first["step"],
+        "resume",
+        RUN_TIMEOUT_S,
+    )
     at.run()
     at.button(key="train.gan.stop").click().run()
     second = process.wait_run(run, timeout_s=RUN_TIMEOUT_S, poll_s=0.3)

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from lookbook.cli.options import add_run_options
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from lookbook.models.classifier_config import DEFAULT_PRESET, PRESETS
@@ -20,16 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "augmentation). Any ClassifierConfig field can be overridden with --set key=value.",
     )
     parser.add_argument("--data", type=Path, required=True, help="prepared dataset folder")
-    parser.add_argument(
-        "--run", type=Path, required=True, help="run folder to write (config, status, metrics, split, model, report)"
-    )
+    add_run_options(parser, "config, status, metrics, split, model, report", argparse.SUPPRESS)  # run() refuses --resume
     parser.add_argument(
         "--preset", choices=sorted(PRESETS), default=DEFAULT_PRESET, help=f"recipe to start from (default {DEFAULT_PRESET})"
     )
-    parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config field"
-    )
-    parser.add_argument("--resume", action="store_true", help=argparse.SUPPRESS)  # refused in run() with a reason
     parser.set_defaults(func=run)
 
 

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from lookbook.cli.options import add_run_options
 from lookbook.errors import LookbookError
 
 
@@ -20,12 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         + ". Any GanConfig field can be overridden with --set key=value.",
     )
     parser.add_argument("--data", type=Path, help="prepared dataset folder (on --resume, defaults to the run's own)")
-    parser.add_argument("--run", type=Path, required=True, help="run folder to write (config, status, metrics, samples, model)")
+    add_run_options(parser, "config, status, metrics, samples, model", "continue the run in --run from its last checkpoint")
     parser.add_argument("--preset", help=f"recipe to start from: {', '.join(PRESET_NOTES)} (default {DEFAULT_PRESET})")
-    parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config field"
-    )
-    parser.add_argument("--resume", action="store_true", help="continue the run in --run from its last checkpoint")
     parser.add_argument("--devices", default="1", help="1 (default), N mirrored devices (GPUs or CPU split), or multiworker")
     parser.set_defaults(func=run)
 

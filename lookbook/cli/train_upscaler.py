@@ -6,6 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
+from lookbook.cli.options import add_run_options
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -16,11 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Any UpscalerConfig field can be overridden with --set key=value.",
     )
     parser.add_argument("--data", type=Path, action="append", required=True, help="folder of photos (repeatable)")
-    parser.add_argument("--run", type=Path, required=True, help="run folder to write (config, status, metrics, samples, model)")
-    parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config field"
-    )
-    parser.add_argument("--resume", action="store_true", help="continue the run in --run from its checkpoint")
+    add_run_options(parser, "config, status, metrics, samples, model", "continue the run in --run from its checkpoint")
     parser.set_defaults(func=run)
 
 

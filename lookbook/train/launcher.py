@@ -135,7 +135,7 @@ def train_command(
     return cmd + [str(a) for a in extra_args]
 
 
-def spawn_run(
+def start_run(
     kind: str,
     data: str | Path,
     run: str | Path,
@@ -143,8 +143,15 @@ def spawn_run(
     overrides: Mapping[str, Any] | Sequence[str] = (),
     resume: bool = False,
     extra_args: Sequence[str] = (),
+    score_with: str | Path | None = None,
 ) -> subprocess.Popen:
-    """Like start_run, but return the process handle; the caller must wait on it (the sweep does)."""
+    """Validate, then start `python -m lookbook train KIND` detached from this process; return its process handle.
+
+    Refuses (LookbookError) while a live process writes `run` or when the preset + overrides are invalid.
+    The process outlives the caller and is reaped on a thread (`poll()` says when it ended, as the sweep asks);
+    its output goes to `run/log.txt`, its state to `run/status.json`.
+    `score_with` (a classifier; GAN runs): when the run ends, a second detached process scores its generator.
+    """
     check_kind(kind)
     rd = RunDir.at(run)
     data_path = Path(data).expanduser().resolve()
@@ -167,27 +174,8 @@ def spawn_run(
         "resume": resume,
         "config": config.to_dict(),
     }
-    return process.launch(rd, cmd, record, getattr(config, "epochs", None))
-
-
-def start_run(
-    kind: str,
-    data: str | Path,
-    run: str | Path,
-    preset: str | None = None,
-    overrides: Mapping[str, Any] | Sequence[str] = (),
-    resume: bool = False,
-    extra_args: Sequence[str] = (),
-    score_with: str | Path | None = None,
-) -> int:
-    """Validate, then start `python -m lookbook train KIND` detached from this process; return its pid.
-
-    Refuses (LookbookError) while a live process writes `run` or when the preset + overrides are invalid.
-    The process outlives the caller; its output goes to `run/log.txt`, its state to `run/status.json`.
-    `score_with` (a classifier; GAN runs): when the run ends, a second detached process scores its generator.
-    """
-    proc = spawn_run(kind, data, run, preset, overrides, resume, extra_args)
+    proc = process.launch(rd, cmd, record, getattr(config, "epochs", None))
     process.reap_in_background(proc)
     if score_with and kind == "gan":
         scoring.start_scoring(run, score_with, wait=True)  # scores the generator once the run ends, page open or not
-    return proc.pid
+    return proc

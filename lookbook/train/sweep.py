@@ -391,7 +391,7 @@ def _run_one(
         return
     # Stopped, or killed (stale): continue from its checkpoint when it has one.
     resume = status["state"] in ("stopped", "failed") and _resumable(run)
-    proc = launcher.spawn_run(plan.kind, plan.data, run, plan.preset, plan.overrides(values), resume=resume)
+    proc = launcher.start_run(plan.kind, plan.data, run, plan.preset, plan.overrides(values), resume=resume)
     _say(log, f"{label}: {'resumed' if resume else 'started'} (pid {proc.pid}) {_describe(values)}")
     _watch(proc, run, label, report_every_s, poll_s, log)
 

@@ -296,7 +296,7 @@ def _launch_row(kind: str, data: str, preset: str, config: Config | None, sets: 
 def _launch(kind: str, data: str, run: Path, preset: str, sets: list[str]) -> None:
     try:
         with st.spinner("Starting the trainer…"):
-            pid = launcher.start_run(kind, data, run, preset, sets, score_with=training_scores.judge())
+            pid = launcher.start_run(kind, data, run, preset, sets, score_with=training_scores.judge()).pid
     except LookbookError as exc:
         st.error(f"Not started: {exc}", icon=":material/error:")
         return

@@ -25,7 +25,7 @@ TIMEOUT_S = 240
 def test_started_run_finishes_and_is_listed_with_its_preset(tiny_dataset, tmp_path):
     run = tmp_path / "runs" / "first"
     t0 = time.monotonic()
-    pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", {**TINY, "epochs": 2})
+    pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", {**TINY, "epochs": 2}).pid
     assert time.monotonic() - t0 < 5  # the caller never waits for training
     assert pid > 0 and reader.run_status(run)["state"] in layout.LIVE_STATES
     assert reader.list_runs(tmp_path / "runs")["state"].tolist()[0] in layout.LIVE_STATES
@@ -63,7 +63,7 @@ def test_live_run_is_refused_stopped_resumed_and_killed(tiny_dataset, tmp_path):
     assert stopped["state"] == "stopped", reader.log_tail(run)
     assert checkpoint.has_checkpoint(run)
 
-    pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", resume=True)
+    pid = launcher.start_run("gan", tiny_dataset.root, run, "quick", resume=True).pid
     wait_until(lambda: reader.run_status(run).get("step", 0) > stopped["step"] + 3, "the resumed run to train on", TIMEOUT_S)
     os.kill(pid, signal.SIGKILL)
     failed = wait_until(lambda: (s := reader.run_status(run))["state"] == "failed" and s, "the kill to show", TIMEOUT_S)

@@ -179,21 +179,25 @@ def _generator(path: str, mtime_ns: int) -> artifacts.GeneratorHandle:
     return artifacts.load_generator(path)
 
 
-def generator(path: str | os.PathLike) -> artifacts.GeneratorHandle:
-    """A generator (run directory or .keras file), loaded once per process and again when the file changes."""
-    p = artifacts.resolve_model_path(path, artifacts.GENERATOR_FILE)
-    return _generator(str(p), mtime_ns(p))
-
-
 @st.cache_resource(max_entries=3, show_spinner="Loading the classifier…")
 def _classifier(path: str, mtime_ns: int) -> artifacts.ClassifierHandle:
     return artifacts.load_classifier(path)
 
 
+def _model_version(path: str | os.PathLike, file_name: str) -> tuple[str, int]:
+    """The model file that `path` (run directory or .keras file) names, and its mtime: the key that reloads an edit."""
+    p = artifacts.resolve_model_path(path, file_name)
+    return str(p), mtime_ns(p)
+
+
+def generator(path: str | os.PathLike) -> artifacts.GeneratorHandle:
+    """A generator (run directory or .keras file), loaded once per process and again when the file changes."""
+    return _generator(*_model_version(path, artifacts.GENERATOR_FILE))
+
+
 def classifier(path: str | os.PathLike) -> artifacts.ClassifierHandle:
     """A classifier (run directory or .keras file), loaded once per process and again when the file changes."""
-    p = artifacts.resolve_model_path(path, artifacts.CLASSIFIER_FILE)
-    return _classifier(str(p), mtime_ns(p))
+    return _classifier(*_model_version(path, artifacts.CLASSIFIER_FILE))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

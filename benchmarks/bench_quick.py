@@ -11,16 +11,13 @@ Steps, each skipped when its output exists (so a second call with other `--set`s
 Prints one JSON object: the ratio (target >= 0.8), GAN training minutes (target <= about 4 on an idle machine) and the
 other scores. Training minutes scale with how busy the machine is: the images/s figure says how fast it ran.
 
-Figures so far (3,000 images, seed 5: 4,475 garments of 39 categories, 3,570 for training, 905 held out), measured on
-a machine whose 2 cores were busy with other higher-priority training (3-30 images/s instead of about 1,000, so
-minutes here say nothing about an idle machine):
-- judge: `cnn` with an 8-minute budget (7 epochs, 9.8 minutes wall): 64.1% on the 905 held-out real images
-  (an idle machine trains it further; the earlier quick measurement had an 84% judge);
-- the new `quick` recipe (per-class batch norm in G, AC-GAN head 0.3, class balance 0.5), evaluated during training
-  on 500 garments: after 10 of its 60 epochs (550 of 3,300 steps) 43.6% are classified as asked: 0.68x the real
-  figure; FCD 38.8, within-class diversity 0.77, 3.6% recognisable at confidence 0.8;
-- the earlier `quick` (input conditioning, 30 epochs, 98 s on an idle machine): 27% against 84%, 0.32x.
-The full 60-epoch figure and its minutes are still to be measured with this script on an idle machine.
+Figures (3,000 images, seed 5: 4,475 garments of 39 categories, 3,570 for training, 905 held out), on 2 idle cores
+of a slow x86-64 machine (the `quick` GAN trains at about 190 images/s there, so its 60 epochs take about 20 minutes):
+- judge: `cnn` with a 10-minute budget (6 epochs): 70.9% on the 905 held-out real images;
+- `python benchmarks/bench_quick.py --run gan-4min --set max_minutes=4`: after 4.1 minutes (11 epochs, 578 steps)
+  44.0% of 1,000 garments are classified as asked: **0.62x** the real figure (target 0.8x); FCD 21.0, within-class
+  diversity 0.88, 8.2% recognisable at confidence 0.8;
+- the v1 `quick` (input conditioning, 30 epochs, 98 s on a faster idle machine): 27% against 84%, 0.32x.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ Server, browser and screenshot helpers are in tests/ui/browser.py; the `app_url`
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lookbook.run import reader
@@ -46,7 +48,8 @@ def test_launch_and_watch_a_run_in_a_real_browser(builtin_workspace, app_url, tm
         in_use = page.get_by_text("Use this generator in the lookbook").or_(page.get_by_text("In use in the lookbook"))
         expect(in_use).to_be_visible()
         expect(page.get_by_text("one row per category the dataset holds").first).to_be_visible()
-        expect(page.get_by_text("Judged by").first).to_be_visible(timeout=RUN_TIMEOUT_MS)  # scored once it ended
+        judged = page.get_by_text(re.compile(r"^Judged by "))  # case-sensitive: "judged by" also heads the section
+        expect(judged.first).to_be_visible(timeout=RUN_TIMEOUT_MS)  # scored once it ended
         assert page.locator('[data-testid="stException"]').count() == 0
         shot = save_screenshot(page, tmp_path, "training.png", height_px=2400)  # the whole sample grid too
 

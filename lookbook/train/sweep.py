@@ -141,6 +141,16 @@ def summary_paths(root: str | Path, name: str) -> tuple[Path, Path]:
     return root / f"{name}-summary.csv", root / f"{name}-summary.json"
 
 
+def summary_rows(root: str | Path, name: str) -> list[dict[str, Any]] | None:
+    """The per-run rows of a sweep's summary JSON, or None while it has no readable summary."""
+    _, json_path = summary_paths(root, name)
+    try:
+        rows = json.loads(json_path.read_text()).get("runs", [])
+    except (OSError, ValueError, AttributeError):
+        return None
+    return rows if isinstance(rows, list) else None
+
+
 def plan_sweep(
     kind: str,
     data: str | Path,

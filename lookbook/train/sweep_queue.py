@@ -219,10 +219,8 @@ def progress(root: str | Path, name: str) -> tuple[int, int]:
     """(runs ended, runs planned) of a sweep, from its summary."""
     from lookbook.train import sweep
 
-    _, json_path = sweep.summary_paths(root, name)
-    try:
-        rows = json.loads(json_path.read_text()).get("runs", [])
-    except (OSError, ValueError, AttributeError):
+    rows = sweep.summary_rows(root, name)
+    if rows is None:
         record = read_record(root, name) or {}
         return 0, int(record.get("runs") or 0)
     ended = sum(1 for row in rows if row.get("state") in ("finished", "failed", "stopped"))

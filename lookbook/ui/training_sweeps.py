@@ -7,7 +7,6 @@ everything shown is read back from the runs root, so a reload or a second tab se
 
 from __future__ import annotations
 
-import json
 import shlex
 from datetime import datetime
 from pathlib import Path
@@ -266,12 +265,7 @@ def _sweep_card(root: Path, record: dict[str, Any], rank_by: str) -> None:
 
 def summary_table(root: Path, name: str) -> pd.DataFrame:
     """A sweep's summary rows (summary.json), with the score columns its runs have now."""
-    _, json_path = sweep.summary_paths(root, name)
-    try:
-        rows = json.loads(json_path.read_text()).get("runs", [])
-    except (OSError, ValueError, AttributeError):
-        return pd.DataFrame()
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(sweep.summary_rows(root, name) or [])
     if table.empty:
         return table
     for i, run_id in enumerate(table["run_id"]):

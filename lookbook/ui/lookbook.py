@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -37,6 +39,10 @@ TRAINING_PAGE = "pages/training.py"
 ERROR = ":material/error:"
 SAVED_PICK = "lookbook.saved"  # the "Saved in the workspace" selectbox
 SAVE_OFFERED = "lookbook.save_offered"  # the file name the save form last offered (replaced while the user keeps it)
+# keyed fragments of the editor: a slot's edit reruns its slot, the undo bar and the harmony score, nothing else
+EDITOR_FRAGMENT = "lookbook-editor"
+STATUS_FRAGMENT = "lookbook-status"
+HARMONY_FRAGMENT = "lookbook-harmony"
 
 
 def header() -> None:
@@ -309,8 +315,9 @@ def models_notice(editor: LookbookEditor) -> None:
 # editing ------------------------------------------------------------------------------------------------
 def workspace() -> None:
     """The open lookbook: its editor, then export and save, each a fragment: an edit reruns only its own part of the
-    page (a reroll: the editor, without the sidebar, the export section and the rest of the app). When an edit changes
-    what the other part shows (a page or title for the exports, the undo history for the editor), the page reruns."""
+    page, and an edit of one slot (reroll, lock, category) only that slot, the undo bar and the harmony score, without
+    the other slots, the page controls, the sidebar and the exports. When an edit changes what another part shows (a
+    page or title for the exports, the undo history for the editor), the page reruns."""
     if actions.editor() is None:
         return
     st.session_state[state.LOOKBOOK_EDITOR_DRAWN] = st.session_state[state.LOOKBOOK_EXPORT_DRAWN] = None  # both drawn now
@@ -319,18 +326,51 @@ def workspace() -> None:
     _export_fragment()
 
 
-@st.fragment
+@st.fragment(key=EDITOR_FRAGMENT)
 def _editor_fragment() -> None:
     editor = actions.editor()
     if editor is None:
         return
     state.show_flash()  # errors raised by this fragment's own callbacks
     page = edit_panel(editor)
-    st.session_state[state.LOOKBOOK_EDITOR_DRAWN] = editor.history.version
     if page is not None:
         actions.draw_ahead(editor, page, then=_ready_to_show(editor.render_config))
     if st.session_state.get(state.LOOKBOOK_EXPORT_DRAWN) not in (None, _export_key(editor, page)):
         st.rerun(scope="app")
+
+
+def _in_editor(action: Callable[..., Any]) -> Callable[..., None]:
+    """A callback of a widget inside a slot or the undo bar whose edit can change any part of the editor: the whole
+    editor reruns (by default only the innermost fragment would)."""
+
+    @functools.wraps(action)
+    def callback(*args: Any) -> None:
+        action(*args)
+        st.rerun(EDITOR_FRAGMENT)
+
+    return callback
+
+
+def _slot_edit(action: Callable[..., Any]) -> Callable[..., None]:
+    """A callback editing one slot, `action(page, slot, ...)`: only that slot, the undo bar and the harmony score rerun,
+    after the next reroll of the page's slots is queued to be drawn ahead; the whole editor when the edit failed (its
+    error is shown atop the editor) or closed the row of variations."""
+
+    @functools.wraps(action)
+    def callback(page: int, slot: int, *args: Any) -> None:
+        variations = st.session_state.get(state.LOOKBOOK_VARIATIONS)
+        action(page, slot, *args)
+        editor = actions.editor()
+        if editor is None or state.pending_flash() or st.session_state.get(state.LOOKBOOK_VARIATIONS) != variations:
+            st.rerun(EDITOR_FRAGMENT)
+        actions.draw_ahead(editor, page, then=_ready_to_show(editor.render_config))
+        st.rerun([_slot_key(slot), STATUS_FRAGMENT, HARMONY_FRAGMENT])
+
+    return callback
+
+
+def _slot_key(slot: int) -> str:
+    return f"lookbook-slot-{slot}"
 
 
 @st.fragment
@@ -355,12 +395,14 @@ def _export_key(editor: LookbookEditor, page: int | None) -> tuple:
 def edit_panel(editor: LookbookEditor) -> int | None:
     """Lookbook title and undo, the page strip, the page's own controls, then its outfit; returns the page shown.
 
-    The garments are drawn first, into places below the controls: a rerun sends elements in the order they are drawn,
-    so a reroll's new image reaches the browser among the first few, not after the hundred or so around it."""
+    The slots are drawn first, into a place below the controls: a rerun sends elements in the order they are drawn,
+    so after "Reroll unlocked" the new images reach the browser among the first, not after the controls."""
     page = actions.page_index(editor)
     head = st.container()
-    garments = editor.garments(page) if editor.pages else []
-    cells = _garment_images(editor, page, garments)
+    if editor.pages:
+        for i, column in enumerate(st.columns(len(editor.pages[page].slots), gap="small")):
+            with column:
+                _slot_fragment(i)()
     with head:
         _toolbar(editor)
         _page_strip(editor, page)
@@ -369,9 +411,8 @@ def edit_panel(editor: LookbookEditor) -> int | None:
             return None
         _page_controls(editor, page)
         _delete_confirmation(editor)
-    _slot_controls(editor, page, garments, cells)
     _variations(editor, page)
-    _harmony_and_notes(editor, page, editor.harmony(page))
+    _harmony_and_notes(editor, page)
     return page
 
 
@@ -382,7 +423,6 @@ def _bind(key: str, value) -> None:
 
 def _toolbar(editor: LookbookEditor) -> None:
     """Lookbook title, undo and redo, and whether the work is safe."""
-    history = editor.history
     title, buttons = st.columns([3, 2], vertical_alignment="center")
     _bind("lookbook.book_title", editor.lookbook.title)
     title.text_input(
@@ -395,13 +435,24 @@ def _toolbar(editor: LookbookEditor) -> None:
         max_chars=MAX_TITLE_CHARS,
         help="Printed atop every page",
     )
-    with buttons.container(horizontal=True, vertical_alignment="center"):
+    with buttons:
+        _status_fragment()
+
+
+@st.fragment(key=STATUS_FRAGMENT)
+def _status_fragment() -> None:
+    """Undo and redo, and whether the work is safe: what every edit changes besides its own part of the page."""
+    editor = actions.editor()
+    if editor is None:
+        return
+    history = editor.history
+    with st.container(horizontal=True, vertical_alignment="center"):
         for name, callback, label in (("Undo", actions.undo, history.undo_label), ("Redo", actions.redo, history.redo_label)):
             st.button(
                 name,
                 icon=f":material/{name.lower()}:",
                 key=f"lookbook.{name.lower()}",
-                on_click=callback,
+                on_click=_in_editor(callback),
                 disabled=label is None,
                 help=f"{name} {label}" if label else f"Nothing to {name.lower()}",
             )
@@ -415,6 +466,7 @@ def _toolbar(editor: LookbookEditor) -> None:
             help=f"Every edit is kept in a draft this page's address opens ({actions.draft_link()}): after a reload, in a new "
             "tab or after a restart. Save to the workspace to list it under Open a lookbook.",
         )
+    st.session_state[state.LOOKBOOK_EDITOR_DRAWN] = history.version  # what the export section compares with
 
 
 def _page_strip(editor: LookbookEditor, page: int) -> None:
@@ -502,72 +554,75 @@ def _delete_confirmation(editor: LookbookEditor) -> None:
         st.button("Cancel", key="lookbook.cancel_delete", on_click=actions.cancel_delete)
 
 
-def _garment_images(editor: LookbookEditor, page: int, garments: list[Garment]) -> list[tuple]:
-    """A bordered cell per slot with its garment's image, and a place above the image for the slot's name; returns
-    (place, cell) per slot for _slot_controls."""
-    if not garments:
-        return []
-    cells = []
-    for column, g in zip(st.columns(len(garments), gap="small"), garments):
-        cell = column.container(border=True, gap="small")
-        cells.append((cell.container(), cell))
-        cell.image(tile(g.image, editor.render_config), width="stretch")
-    return cells
+@functools.cache
+def _slot_fragment(slot: int) -> Callable[[], None]:
+    """The fragment drawing slot `slot` of the page shown, keyed so that an edit of the slot reruns it alone."""
+
+    def draw() -> None:
+        editor = actions.editor()
+        if editor is not None and editor.pages:
+            page = actions.page_index(editor)
+            if slot < len(editor.pages[page].slots):
+                _slot(editor, page, slot)
+
+    draw.__qualname__ = draw.__name__ = f"slot_{slot}"
+    return st.fragment(draw, key=_slot_key(slot))
 
 
-def _slot_controls(editor: LookbookEditor, page: int, garments: list[Garment], cells: list[tuple]) -> None:
-    """Each slot's name and lock above its image; Reroll, Vary, what the classifier sees and the category below."""
-    slots = editor.pages[page].slots
+def _slot(editor: LookbookEditor, page: int, i: int) -> None:
+    """A bordered cell: the slot's name and lock, its garment, Reroll and Vary, what the classifier sees and the
+    category asked for."""
+    slot, g = editor.pages[page].slots[i], editor.garment(page, i)
     opened = st.session_state.get(state.LOOKBOOK_VARIATIONS)
-    for i, ((place, cell), slot, g) in enumerate(zip(cells, slots, garments)):
-        head, lock = place.columns([4, 1], vertical_alignment="center")
+    with st.container(border=True, gap="small"):
+        head, lock = st.columns([4, 1], vertical_alignment="center")
         head.markdown(f"**{_escape(slot.name)}**")
         lock.button(
             "",
             icon=":material/lock:" if slot.locked else ":material/lock_open:",
             type="primary" if slot.locked else "tertiary",
             key=f"lookbook.lock.{i}",
-            on_click=actions.toggle_lock,
+            on_click=_slot_edit(actions.toggle_lock),
             args=(page, i),
             help="Locked: kept when rerolling the unlocked slots" if slot.locked else "Lock: keep this garment when rerolling",
         )
-        with cell:
-            with st.container(horizontal=True, gap="small"):
-                st.button(
-                    "Reroll",
-                    icon=":material/casino:",
-                    key=f"lookbook.reroll.{i}",
-                    on_click=actions.reroll_slot,
-                    args=(page, i),
-                    width="stretch",
-                    help="A new garment of the same category for this slot only",
-                )
-                is_open = bool(opened and opened[:2] == (page, i))
-                st.button(
-                    "Vary",
-                    icon=":material/tune:",
-                    key=f"lookbook.vary.{i}",
-                    type="primary" if is_open else "secondary",
-                    on_click=actions.toggle_variations,
-                    args=(page, i),
-                    width="stretch",
-                    help="A row of nearby garments to pick from",
-                )
-            _garment_caption(g)
-            options = ["", *editor.slot_categories(page, i)]
-            if slot.category and slot.category not in options:
-                options.append(slot.category)
-            _bind(f"lookbook.category.{i}", slot.category or "")
-            st.selectbox(
-                "Category",
-                options,
-                format_func=lambda c, name=slot.name: display_name(c) if c else f"Any {name.lower()}",
-                key=f"lookbook.category.{i}",
-                on_change=actions.set_category,
-                args=(page, i, f"lookbook.category.{i}"),
-                label_visibility="collapsed",
-                help="Ask this slot for any category; the seed stays",
+        st.image(tile(g.image, editor.render_config), width="stretch")
+        with st.container(horizontal=True, gap="small"):
+            st.button(
+                "Reroll",
+                icon=":material/casino:",
+                key=f"lookbook.reroll.{i}",
+                on_click=_slot_edit(actions.reroll_slot),
+                args=(page, i),
+                width="stretch",
+                help="A new garment of the same category for this slot only",
             )
+            is_open = bool(opened and opened[:2] == (page, i))
+            st.button(
+                "Vary",
+                icon=":material/tune:",
+                key=f"lookbook.vary.{i}",
+                type="primary" if is_open else "secondary",
+                on_click=_in_editor(actions.toggle_variations),
+                args=(page, i),
+                width="stretch",
+                help="A row of nearby garments to pick from",
+            )
+        _garment_caption(g)
+        options = ["", *editor.slot_categories(page, i)]
+        if slot.category and slot.category not in options:
+            options.append(slot.category)
+        _bind(f"lookbook.category.{i}", slot.category or "")
+        st.selectbox(
+            "Category",
+            options,
+            format_func=lambda c, name=slot.name: display_name(c) if c else f"Any {name.lower()}",
+            key=f"lookbook.category.{i}",
+            on_change=_slot_edit(actions.set_category),
+            args=(page, i, f"lookbook.category.{i}"),
+            label_visibility="collapsed",
+            help="Ask this slot for any category; the seed stays",
+        )
 
 
 def _garment_caption(g: Garment) -> None:
@@ -620,13 +675,10 @@ def _variations(editor: LookbookEditor, page: int) -> None:
                 )
 
 
-def _harmony_and_notes(editor: LookbookEditor, page: int, harmony: Harmony) -> None:
+def _harmony_and_notes(editor: LookbookEditor, page: int) -> None:
     left, right = st.columns([3, 2], gap="large")
-    with left.container(border=True):
-        score, text = st.columns([1, 3], vertical_alignment="center")
-        score.metric("Colour harmony", f"{harmony.score}/100")
-        text.markdown(f"*{harmony.scheme.capitalize()}* · {_escape(harmony.reason[:1].upper() + harmony.reason[1:])}")
-        text.markdown(palette_html(harmony), unsafe_allow_html=True)
+    with left:
+        _harmony_fragment()
     _bind("lookbook.page_notes", editor.pages[page].notes)
     right.text_area(
         "Notes",
@@ -637,6 +689,20 @@ def _harmony_and_notes(editor: LookbookEditor, page: int, harmony: Harmony) -> N
         on_change=actions.set_notes,
         args=(page, "lookbook.page_notes"),
     )
+
+
+@st.fragment(key=HARMONY_FRAGMENT)
+def _harmony_fragment() -> None:
+    """The outfit's colour harmony score, scheme and palette."""
+    editor = actions.editor()
+    if editor is None or not editor.pages:
+        return
+    harmony = editor.harmony(actions.page_index(editor))
+    with st.container(border=True):
+        score, text = st.columns([1, 3], vertical_alignment="center")
+        score.metric("Colour harmony", f"{harmony.score}/100")
+        text.markdown(f"*{harmony.scheme.capitalize()}* · {_escape(harmony.reason[:1].upper() + harmony.reason[1:])}")
+        text.markdown(palette_html(harmony), unsafe_allow_html=True)
 
 
 def palette_html(harmony: Harmony) -> str:

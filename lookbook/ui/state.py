@@ -114,6 +114,11 @@ def flash(kind: str, text: str) -> None:
     st.session_state[FLASH] = (kind, text)
 
 
+def pending_flash() -> bool:
+    """Whether a message is queued for the next run."""
+    return bool(st.session_state.get(FLASH))
+
+
 def show_flash() -> None:
     """Show and clear the queued message."""
     item = st.session_state.get(FLASH)

@@ -116,6 +116,16 @@ def _reload(draft: str) -> AppTest:
     return again
 
 
+def _whole(at: AppTest) -> AppTest:
+    """The whole page after an edit of a slot or of the undo history: such an edit reruns only the fragments it changes
+    (the browser keeps the rest), and an AppTest run shows only the elements its run drew."""
+    return at.run()
+
+
+def _button_keys(at: AppTest) -> set[str]:
+    return {b.key for b in at.button}
+
+
 def _errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
@@ -194,7 +204,11 @@ def test_compose_then_reroll_changes_only_that_slot(app_env):
     assert len(set(tiles)) == N_SLOTS
 
     at.button(key="lookbook.reroll.1").click().run()
-    assert not at.exception and not _errors(at)
+    # the run drew only the rerolled slot, the undo bar and the harmony score: no other garment, control or sidebar
+    assert not at.exception and len(at.image) == 1 and len(at.metric) == 1 and len(at.sidebar) == 0
+    assert not at.button(key="lookbook.undo").proto.disabled and "lookbook.reroll_all" not in _button_keys(at)
+    _whole(at)
+    assert not _errors(at)
     new_tiles, new_pixels = _tiles(at), _pixels(at, 0)
     assert [a == b for a, b in zip(tiles, new_tiles)] == [True, False, True, True]
     assert [np.array_equal(a, b) for a, b in zip(pixels, new_pixels)] == [True, False, True, True]
@@ -206,14 +220,14 @@ def test_compose_then_reroll_changes_only_that_slot(app_env):
 def test_a_locked_slot_survives_reroll_all(app_env):
     at = _page()
     _compose(at, pages=1)
-    at.button(key="lookbook.lock.0").click().run()
+    _whole(at.button(key="lookbook.lock.0").click().run())
     assert _editor(at).pages[0].slots[0].locked
     assert at.button(key="lookbook.lock.0").proto.type == "primary"
     tiles = _tiles(at)
     at.button(key="lookbook.reroll_all").click().run()
     assert not at.exception and not _errors(at)
     assert [a == b for a, b in zip(tiles, _tiles(at))] == [True, False, False, False]
-    at.button(key="lookbook.lock.0").click().run()  # unlock: now every slot changes
+    _whole(at.button(key="lookbook.lock.0").click().run())  # unlock: now every slot changes
     tiles = _tiles(at)
     at.button(key="lookbook.reroll_all").click().run()
     assert not any(a == b for a, b in zip(tiles, _tiles(at)))
@@ -223,7 +237,7 @@ def test_pick_a_variation(app_env):
     at = _page()
     _compose(at, pages=1)
     before = _tiles(at)
-    at.button(key="lookbook.vary.2").click().run()
+    _whole(at.button(key="lookbook.vary.2").click().run())
     assert not at.exception
     n_variations = _editor(at).fill_config.n_variations
     images = at.get("image")
@@ -253,7 +267,7 @@ def test_choose_a_category_for_a_slot(app_env):
     assert not at.exception and not _errors(at)
     slot = _editor(at).pages[0].slots[0]
     assert (slot.category, slot.label, slot.seed) == (target, target, seed)
-    at.selectbox(key="lookbook.category.0").set_value("jeans").run()  # jeans in the Top slot
+    _whole(at.selectbox(key="lookbook.category.0").set_value("jeans").run())  # jeans in the Top slot
     assert not at.exception and not _errors(at)
     assert (_editor(at).pages[0].slots[0].category, _editor(at).pages[0].slots[0].label) == ("jeans", "jeans")
 
@@ -305,7 +319,7 @@ def test_a_double_click_on_delete_deletes_one_page(app_env):
     # a confirmation drawn before another edit is stale: it deletes nothing
     at.button(key="lookbook.ask_delete").click().run()
     stale = at.button(key="lookbook.delete_page")
-    at.button(key="lookbook.reroll.0").click().run()
+    _whole(at.button(key="lookbook.reroll.0").click().run())
     stale.click()
     at.run()
     assert len(_editor(at).pages) == 2
@@ -317,10 +331,10 @@ def test_undo_and_redo_every_kind_of_edit(app_env):
     assert at.button(key="lookbook.undo").proto.disabled  # a new lookbook has nothing to undo
     before = copy.deepcopy(_editor(at).lookbook)
     edits = [
-        lambda: at.button(key="lookbook.reroll.1").click().run(),
-        lambda: at.button(key="lookbook.lock.0").click().run(),
+        lambda: _whole(at.button(key="lookbook.reroll.1").click().run()),
+        lambda: _whole(at.button(key="lookbook.lock.0").click().run()),
         lambda: at.button(key="lookbook.reroll_all").click().run(),
-        lambda: at.selectbox(key="lookbook.category.2").set_value("casual_shoes").run(),
+        lambda: _whole(at.selectbox(key="lookbook.category.2").set_value("casual_shoes").run()),
         lambda: at.selectbox(key="lookbook.page_template").set_value("casual").run(),
         lambda: at.text_input(key="lookbook.page_title").input("Weekend").run(),
         lambda: at.text_area(key="lookbook.page_notes").input("navy").run(),
@@ -328,7 +342,7 @@ def test_undo_and_redo_every_kind_of_edit(app_env):
         lambda: at.button(key="lookbook.add_page").click().run(),
         lambda: at.button(key="lookbook.move_left").click().run(),
         lambda: (at.button(key="lookbook.ask_delete").click().run(), at.button(key="lookbook.delete_page").click().run()),
-        lambda: (at.button(key="lookbook.vary.0").click().run(), at.button(key="lookbook.pick.1").click().run()),
+        lambda: (_whole(at.button(key="lookbook.vary.0").click().run()), at.button(key="lookbook.pick.1").click().run()),
     ]
     states = []
     for edit in edits:
@@ -337,11 +351,11 @@ def test_undo_and_redo_every_kind_of_edit(app_env):
         states.append(copy.deepcopy(_editor(at).lookbook))
     assert all(a != b for a, b in zip([before, *states], states))  # every edit changed the lookbook
     for expected in reversed([before, *states[:-1]]):
-        at.button(key="lookbook.undo").click().run()
+        _whole(at.button(key="lookbook.undo").click().run())
         assert _editor(at).lookbook == expected
     assert at.button(key="lookbook.undo").proto.disabled
     for expected in states:
-        at.button(key="lookbook.redo").click().run()
+        _whole(at.button(key="lookbook.redo").click().run())
         assert _editor(at).lookbook == expected
     assert at.button(key="lookbook.redo").proto.disabled
     assert _editor(at).history.max_steps >= 50
@@ -350,7 +364,7 @@ def test_undo_and_redo_every_kind_of_edit(app_env):
 def test_the_lookbook_is_restored_from_its_link(app_env):
     at = _page()
     _compose(at, pages=2, title="Keep me")
-    at.button(key="lookbook.reroll.1").click().run()
+    _whole(at.button(key="lookbook.reroll.1").click().run())
     at.text_area(key="lookbook.page_notes").input("do not lose").run()
     draft = at.session_state["lookbook.draft"]
     assert (app_env / "lookbooks" / "drafts" / f"{draft}.json").is_file()
@@ -372,23 +386,23 @@ def test_undo_and_redo_survive_a_reload(app_env):
     at = _page()
     _compose(at, pages=2, title="Keep my history")
     composed = copy.deepcopy(_editor(at).lookbook)
-    at.button(key="lookbook.reroll.1").click().run()
+    _whole(at.button(key="lookbook.reroll.1").click().run())
     rerolled = copy.deepcopy(_editor(at).lookbook)
     at.text_area(key="lookbook.page_notes").input("first idea").run()
-    at.button(key="lookbook.undo").click().run()  # and one step to redo
+    _whole(at.button(key="lookbook.undo").click().run())  # and one step to redo
 
     again = _reload(at.session_state["lookbook.draft"])
     editor = _editor(again)
     assert editor.pages[0].notes == "" and editor.unsaved
     assert again.button(key="lookbook.undo").proto.help == "Undo reroll Jeans"
     assert again.button(key="lookbook.redo").proto.help == "Redo notes"
-    again.button(key="lookbook.redo").click().run()
+    _whole(again.button(key="lookbook.redo").click().run())
     assert _editor(again).pages[0].notes == "first idea"
-    again.button(key="lookbook.undo").click().run()
-    again.button(key="lookbook.undo").click().run()
+    _whole(again.button(key="lookbook.undo").click().run())
+    _whole(again.button(key="lookbook.undo").click().run())
     assert book_to_dict(_editor(again).lookbook)["pages"] == book_to_dict(composed)["pages"]  # as a manifest records them
     assert again.button(key="lookbook.undo").proto.disabled
-    again.button(key="lookbook.redo").click().run()
+    _whole(again.button(key="lookbook.redo").click().run())
     assert [s.seed for s in _editor(again).pages[0].slots] == [s.seed for s in rerolled.pages[0].slots]
     assert not again.exception and not _errors(again)
 
@@ -406,7 +420,7 @@ def test_the_cover_is_kept_with_the_lookbook(app_env, downloads):
     again.checkbox(key="lookbook.cover").check().run()
     assert again.text_input(key="lookbook.cover_subtitle").value == "Spring 2027 · Maison Ardent"
     assert again.text_input(key="lookbook.cover_date").value == "March 2027"
-    again.button(key="lookbook.undo").click().run()  # the cover is an edit like any other
+    _whole(again.button(key="lookbook.undo").click().run())  # the cover is an edit like any other
     assert again.text_input(key="lookbook.cover_date").value != "March 2027"
 
 
@@ -431,7 +445,7 @@ def test_a_reroll_is_drawn_ahead_and_autosaved_after_it_is_shown(app_env, monkey
         drafts.manifest_io, "write_manifest", lambda *a: (written.append(threading.current_thread().name), write(*a))[1]
     )
     for slot in (1, 2):
-        at.button(key=f"lookbook.reroll.{slot}").click().run()
+        _whole(at.button(key=f"lookbook.reroll.{slot}").click().run())
         assert not at.exception and not _errors(at)
         PREFETCH.flush()
         drafts.flush()
@@ -446,7 +460,7 @@ def test_opening_another_lookbook_asks_when_there_are_unsaved_changes(app_env):
     at = _page()
     _compose(at, pages=1, title="First")
     first = _editor(at)
-    at.button(key="lookbook.reroll.0").click().run()
+    _whole(at.button(key="lookbook.reroll.0").click().run())
     at.text_input(key="lookbook.new_title").input("Second")
     at.button(key="lookbook.compose").click().run()
     assert _editor(at) is first  # nothing replaced yet
@@ -479,8 +493,8 @@ def test_save_and_reopen_regenerates_every_page_pixel_for_pixel(app_env, model_r
     at = _page()
     _use_models(at, model_runs / run)
     _compose(at, pages=2, seed=11, title="Reopen me")
-    at.button(key="lookbook.reroll.0").click().run()
-    at.button(key="lookbook.vary.1").click().run()
+    _whole(at.button(key="lookbook.reroll.0").click().run())
+    _whole(at.button(key="lookbook.vary.1").click().run())
     at.button(key="lookbook.pick.2").click().run()
     at.text_area(key="lookbook.page_notes").input("kept").run()
     at.button(key="lookbook.save").click().run()

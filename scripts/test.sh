@@ -13,4 +13,6 @@ fi
 bash scripts/setup.sh --dev
 . .venv/bin/activate
 ruff check .
-python -m pytest "$@"
+# one worker per core: most tests wait on TensorFlow start-up, a trainer subprocess or a browser, not on the CPU;
+# the slowest tests are listed at the end
+python -m pytest -n auto --dist worksteal --durations=15 "$@"

@@ -46,7 +46,7 @@ def test_launch_and_watch_a_run_in_a_real_browser(builtin_workspace, app_url, tm
         expect(losses.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT_MS)  # drawn by the live refresh
         expect(page.get_by_text(f"epoch {EPOCHS} of {EPOCHS}").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
         in_use = page.get_by_text("Use this generator in the lookbook").or_(page.get_by_text("In use in the lookbook"))
-        expect(in_use).to_be_visible()
+        expect(in_use).to_be_visible(timeout=RUN_TIMEOUT_MS)  # once the run has ended: its last step and export
         expect(page.get_by_text("one row per category the dataset holds").first).to_be_visible()
         judged = page.get_by_text(re.compile(r"^Judged by "))  # case-sensitive: "judged by" also heads the section
         expect(judged.first).to_be_visible(timeout=RUN_TIMEOUT_MS)  # scored once it ended

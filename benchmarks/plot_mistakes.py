@@ -47,7 +47,7 @@ def main() -> None:
     draw, small = ImageDraw.Draw(sheet), font("sans", 11)
     originals = 0
     for k, mistake in enumerate(worst):
-        photo = _photo(ds, records, mistake)
+        photo = _photo(records, mistake)
         originals += photo is not None
         image = photo or Image.fromarray(ds.images[int(mistake["index"])])
         image = ImageOps.contain(image, (tile - 8, tile - 8), Image.Resampling.LANCZOS)  # thumbnails enlarged too
@@ -67,7 +67,7 @@ def _short(category: str) -> str:
     return category.replace("_", " ")
 
 
-def _photo(ds: PreparedDataset, records, mistake: dict) -> Image.Image | None:
+def _photo(records, mistake: dict) -> Image.Image | None:
     """The record's original photo, or None when its file cannot be read."""
     try:
         path = records.loc[mistake["record_id"], "image_path"]

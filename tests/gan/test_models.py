@@ -53,6 +53,7 @@ def test_max_width_caps_128px_models():
     "conditioning, g_conditioning", [("projection", "input"), ("input", "input"), ("projection", "batchnorm")]
 )
 def test_conditional_shapes_and_labels_matter(conditioning, g_conditioning):
+    keras.utils.set_random_seed(0)
     cfg = tiny(conditional=True, d_conditioning=conditioning, g_conditioning=g_conditioning)
     g, d = gan.build_generator(cfg, n_classes=3), gan.build_discriminator(cfg, n_classes=3)
     z = np.repeat(noise(1, 16), 3, axis=0)
@@ -63,7 +64,7 @@ def test_conditional_shapes_and_labels_matter(conditioning, g_conditioning):
     same = np.repeat(images[:1], 3, axis=0)
     logits = np.asarray(d([same, labels], training=False))
     assert logits.shape == (3, 1)
-    assert not np.allclose(logits[0], logits[1])  # same image, different class -> different score
+    assert not np.allclose(logits[0], logits[1], rtol=1e-3, atol=0)  # a fresh D scores ~1e-7: compare relatively
 
 
 @pytest.mark.parametrize("n_classes, g_conditioning", [(0, "input"), (3, "input"), (3, "batchnorm")])

@@ -98,6 +98,7 @@ class GanConfig(Config):
     eval_every_epochs: int = 0  # run the quality metrics every this many epochs (needs eval_classifier); 0 = never
     eval_classifier: str = ""  # classifier run directory or .keras file for the quality metrics
     eval_images: int = 500  # generated images per quality evaluation
+    init_from: str = ""  # warm start: a GAN run whose checkpoint's matching layers G and D start from; "" = random
 
     def validate(self) -> None:
         check(self.image_size_px in IMAGE_SIZES_PX, f"image_size_px must be one of {IMAGE_SIZES_PX}, got {self.image_size_px}")

@@ -21,6 +21,7 @@ from lookbook.run.folder import RunDir
 from lookbook.run.layout import CLASSIFIER_FILE, GENERATOR_FILE, TB_DIR
 from lookbook.run.lifecycle import RunLifecycle
 from lookbook.train import distribute, presets
+from lookbook.train.gan_warm_start import WarmStart, plan_warm_start, warm_start
 
 EVAL_REAL_IMAGES = 2000  # real images kept in memory for the periodic quality eval
 
@@ -130,7 +131,7 @@ def train_gan(
         }
         if chief:
             rd.write_config("gan", {**config.to_dict(), **facts})
-        state = _training_state(config, plan, strategy, life, progress, facts)
+        state = _training_state(config, plan, strategy, life, progress, facts, log)
         state.status_fields = {
             "kind": "gan",
             "preset": preset,
@@ -173,6 +174,7 @@ class _Plan:
     devices: int | str
     chief: bool  # this process writes the run folder (only the chief of a multi-worker run does)
     ckpt: checkpoint.Checkpoint | None
+    warm: WarmStart | None  # a fresh run's warm start (init_from)
 
 
 def _plan(
@@ -196,7 +198,7 @@ def _plan(
     if config.max_steps:
         final_step = min(final_step, config.max_steps)
     check_eval_classifier(config)
-    ckpt = None
+    ckpt = warm = None
     if resume:
         ckpt = checkpoint.load(rd.path, warn=lambda msg: log(f"warning: {msg}"))
         _check_checkpoint(ckpt, config, label_map, len(rows))
@@ -205,7 +207,9 @@ def _plan(
             f"{rd.path} already holds a GAN run (state {rd.read_status().get('state')}); "
             "use --resume to continue it or choose a new --run folder"
         )
-    return _Plan(rd, ds, label_map, rows, steps_per_epoch, final_step, requested, chief, ckpt)
+    if config.init_from and not resume:
+        warm = plan_warm_start(config.init_from, config, label_map)
+    return _Plan(rd, ds, label_map, rows, steps_per_epoch, final_step, requested, chief, ckpt, warm)
 
 
 def _check_batch_split(config: GanConfig, replicas: int) -> None:
@@ -246,6 +250,7 @@ def _training_state(
     life: RunLifecycle,
     progress: Callable[[int, int], None] | None,
     facts: dict[str, Any],
+    log: Callable[[str], None],
 ) -> Any:
     """Models, optimisers and the callbacks' shared state, restored from `ckpt` when resuming."""
     import tensorflow as tf
@@ -260,6 +265,8 @@ def _training_state(
     # The sampler is built outside the strategy and in float32: plain variables to save, exact inference.
     with gan.compute_dtype(False):
         sampler = gan.build_generator(config, n_classes, name="sampler")
+    if plan.warm is not None:
+        warm_start(model, plan.warm, n_classes, log)
     resumed = resumed_fields(ckpt, model, rd, chief)
     if ckpt is not None:
         preview_z, preview_labels = ckpt.groups["preview"]

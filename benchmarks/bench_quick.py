@@ -1,7 +1,7 @@
 """Does the `quick` preset teach on the built-in data? Its garments' asked-for-class accuracy against real images'.
 
 Run by hand (on an idle 2-core machine: about 2 minutes of data, 10 of judge, 10 of GAN, 1 of scoring; add
-`--set max_steps=578` for the first 4 minutes of the GAN only):
+`--set max_minutes=4` for the first 4 minutes of the GAN only):
     python benchmarks/bench_quick.py --out workspace/quick [--images 3000] [--seed 5] [--judge-minutes 10] [--set k=v]...
 
 Steps, each skipped when its output exists (so a second call with other `--set`s reuses the data and the judge):
@@ -13,19 +13,17 @@ Prints one JSON object: the ratio (target >= 0.8 within about 4 minutes of train
 minutes and the other scores. Training minutes scale with how busy the machine is: the images/s figure says how fast it ran.
 
 Figures (3,000 images, seed 5: 4,475 garments of 39 categories, 3,570 for training, 905 held out), on a slow x86-64
-machine (the `quick` GAN trains at about 190 images/s on 2 idle cores: 4 minutes reach step 578, 11 epochs; its 30
-epochs take about 11 minutes):
+machine (the `quick` GAN trains at about 175 images/s on 2 idle cores: 4 minutes reach step 1,326, 12 epochs):
 - judge: `cnn` with a 10-minute budget (6 epochs): 70.9% on the 905 held-out real images;
-- `python benchmarks/bench_quick.py --run q --set max_steps=578` (one pinned core, so 5.4 minutes there): 63.5% of
-  1,000 garments classified as asked, **0.90x** the real figure (target 0.8x), FCD 10.8, within-class diversity 0.47;
-  with `--set seed=1` 53.9%, 0.76x, diversity 0.60;
-- `python benchmarks/bench_quick.py --run q4 --set max_minutes=4` (2 idle cores): after 4.08 minutes (step 661) 55.1%,
-  **0.78x**, FCD 10.0, diversity 0.58;
-- the whole preset (`python benchmarks/bench_quick.py --run q30`, 30 epochs, 11.4 minutes on 2 idle cores): 73.0%,
-  **1.03x**, FCD 6.3, within-class diversity 0.53;
-- the recipe before (learning rates 2e-4, AC-GAN weight 0.3): 35.6% at step 578 (0.50x; 44.0%, 0.62x, in an earlier
-  run on 2 cores); the v1 `quick` (input conditioning, 30 epochs, 98 s on a faster idle machine): 27% against 84%,
-  0.32x.
+- `python benchmarks/bench_quick.py --run q4b32 --set max_minutes=4` (2 idle cores): after 4.06 minutes (step 1,326)
+  74.3% of 1,000 garments classified as asked, **1.05x** the real figure (target 0.8x), FCD 6.6, within-class
+  diversity 0.68;
+- `python benchmarks/bench_quick.py --run q --set max_steps=1156 [--set seed=1]` (37k images, one pinned core, 5.4
+  minutes there): 0.93x and 0.96x, FCD 7.3 and 6.5, diversity 0.72 and 0.71;
+- the whole preset (30 epochs, 13.4 minutes on one busy core): 76.3%, **1.08x**, FCD 5.1, diversity 0.67;
+- the recipe before, at batch 64: 0.90x and 0.76x at 37k images, 0.78x after 4.08 idle minutes, 1.03x after its 30
+  epochs (11.4 minutes); learning rates 2e-4 and AC-GAN weight 0.3: 0.50x (0.62x in an earlier run); the v1 `quick`
+  (input conditioning, 30 epochs, 98 s on a faster idle machine): 27% against 84%, 0.32x.
 """
 
 from __future__ import annotations

@@ -96,18 +96,20 @@ MODERN = PLAIN.replace(
 
 # A first run that teaches: category-distinct garments on the built-in dataset (benchmarks/bench_quick.py measures it:
 # 32 px `data synth` + `data prepare --size 32`, 80/20 split, judged by a `cnn` classifier trained on the same data,
-# 70.9% on the held-out real images). On 2 idle cores of a slow x86-64 machine it trains at about 190 images/s, so
-# 4 minutes reach step 578 (11 epochs) and its 30 epochs take 11.4 minutes. At step 578, garments classified as
-# asked, against real images (one core each, seed 0 unless said):
-#   this recipe                                     63.5% (0.90x), 53.9% with seed 1 (0.76x); diversity 0.47 / 0.60
-#     (and 4.08 minutes on 2 idle cores, step 661: 55.1%, 0.78x)
-#   learning rates 2e-4, AC-GAN weight 0.3 (before) 35.6% (0.50x; 44.0%, 0.62x, in an earlier run); diversity 0.85
-#   the same with learning rates 5e-4               51.5% (0.73x); diversity 0.67
-#   the same with AC-GAN weight 0.6 / 1.0           53.0% (0.75x) / 65.8% (0.93x); diversity 0.68 / 0.54
-# Its sample grids sharpen and vary in colour up to epoch 30; by epoch 43 every row is one garment repeated (the
-# AC-GAN head's collapse), hence 30 epochs; at epoch 30, 73.0% are classified as asked (1.03x), FCD 6.3, diversity
-# 0.53. The v1 quick recipe (input conditioning only, 30 epochs, 98 s) drew one blob in nearly every row: 27%
-# classified as asked against 84% of real images (0.32x). What this recipe changes, and why:
+# 70.9% on the held-out real images). On 2 idle cores of a slow x86-64 machine it trains at about 175 images/s:
+# 4 minutes reach step 1,326 (12 epochs), where 74.3% of its garments are classified as asked, 1.05x the real images'
+# figure (FCD 6.6, within-class diversity 0.68); its 30 epochs take about 10 minutes at that pace (13.4 on one busy
+# core) and end at 1.08x (FCD 5.1, diversity 0.67). At equal images (37k, what 4 minutes reached at batch 64), one
+# core each, seeds 0 / 1:
+#   this recipe (batch 32, 1,156 steps)                0.93x / 0.96x; FCD 7.3 / 6.5; diversity 0.72 / 0.71
+#   batch 64 (before, 578 steps)                       0.90x / 0.76x; FCD 10.8;      diversity 0.47 / 0.60
+#   batch 64, AC-GAN weight 1.0                        0.86x / 0.96x; FCD 12.8 / 10.9; diversity 0.44 / 0.57
+#   batch 64, 12 epochs with learning rates decayed linearly to 0: 0.80x (0.68x at AC-GAN weight 1.0), FCD 17.7
+#   batch 64, learning rates 2e-4, AC-GAN weight 0.3   0.50x (0.62x in an earlier run); diversity 0.85
+# At batch 32 the grids have no repeated-garment rows through epoch 30; at batch 64 and 60 epochs every row was one
+# garment repeated by epoch 43 (the AC-GAN head's collapse), hence 30 epochs. The v1 quick recipe (input conditioning
+# only, 30 epochs, 98 s) drew one blob in nearly every row: 27% classified as asked against 84% of real images
+# (0.32x). What this recipe changes, and why:
 # - per-class batch norm in G (g_conditioning=batchnorm): every layer, not only the input, is told the category, the
 #   strongest conditioning signal a small G can get; the modern preset's measurements found it as recognisable as
 #   input conditioning with more varied garments;
@@ -116,10 +118,12 @@ MODERN = PLAIN.replace(
 #   garments differ in colour and detail more than in shape), and at weight 1 in long runs it collapses a category to
 #   one image (see modern above), so it stays below 1 and the within-class diversity is scored;
 # - learning rates 5e-4 for G and D (modern: 2e-4): a small 32 px GAN takes the larger steps without diverging, and
-#   the garments come out sharper sooner (FCD 10.8 against 23.3 at step 578);
+#   the garments come out sharper sooner (FCD 10.8 against 23.3 at batch 64 and equal steps);
+# - batch 32: the same images per second as batch 64 on a CPU, so twice the updates in the same minutes; a young G
+#   learns more from more, smaller steps (FCD and diversity above);
 # - class_balance=0.5: the built-in data is 7 DeepFashion2 categories of hundreds of garments and 30 small FPID ones of
 #   about 30; a category's share of an epoch goes as count**0.5, so the rows of small categories learn too;
-# - 30 epochs (1,650 steps at batch 64 on 3,570 images): long enough for sharp rows, short of the collapse above.
+# - 30 epochs (3,330 steps at batch 32 on 3,570 images): long enough for sharp rows, short of the collapse above.
 # Kept: 32 px, widths 32 (2.5x the images/s of widths 64), batch-norm D with a projection head, one forward pass per
 # step, EMA 0.995 (with recomputed batch-norm statistics) against a young G's step-to-step jitter.
 # Written as modern plus these changes (and without its minibatch std), so the two differ only where this says why.
@@ -132,6 +136,7 @@ QUICK = MODERN.replace(
     g_lr=5e-4,
     d_lr=5e-4,
     update="simultaneous",
+    batch_size=32,
     epochs=30,
     ema_decay=0.995,
     log_every_steps=20,
@@ -144,7 +149,7 @@ PRESET_NOTES: dict[str, str] = {
     "plain": "keras-io DCGAN defaults: the baseline",
     "modern": "the shipped recipe: conditional, class-balanced, BN + minibatch-std D, generator EMA, widths 32",
     "quick": "a first run that teaches: 32 px, one row per category, rows distinct after about 4 minutes on 2 cores "
-    "(all 30 epochs: about 11)",
+    "(all 30 epochs: about 10)",
 }
 DEFAULT_PRESET = "modern"
 

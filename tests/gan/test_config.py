@@ -126,7 +126,7 @@ def test_resume_keeps_stored_config_and_allows_safe_changes(tmp_path):
     assert config_for_run(run, "quick", [], resume=True)[0] == stored  # the launcher passes the preset again
 
 
-@pytest.mark.parametrize("assignment", ["noise_dim=32", "batch_size=32", "conditional=false", "seed=3"])
+@pytest.mark.parametrize("assignment", ["noise_dim=32", "batch_size=48", "conditional=false", "seed=3"])
 def test_resume_refuses_changes_to_model_or_streams(tmp_path, assignment):
     # without the options that need a class (so conditional=false is a valid config, refused only for the resume)
     run = _stored_run(tmp_path, presets.QUICK.replace(aux_class_weight=0.0, g_conditioning="input"))

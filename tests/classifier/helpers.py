@@ -14,6 +14,8 @@ def save_tiny_generator(folder: Path, image_size_px: int = 32, noise_dim: int = 
     import keras
     from keras import layers
 
+    keras.utils.set_random_seed(0)  # the same weights in every test run
+
     z = keras.Input((noise_dim,), name="noise")
     inputs, h = [z], z
     if categories:
@@ -29,10 +31,13 @@ def save_tiny_generator(folder: Path, image_size_px: int = 32, noise_dim: int = 
 
 def save_tiny_classifier(folder: Path, categories: list[str], image_size_px: int = 32, meta_extra: dict | None = None) -> Path:
     """An untrained `cnn` classifier saved as `folder/classifier.keras` with a label map."""
+    import keras
+
     from lookbook.models.classifier import build_classifier
     from lookbook.models.classifier_config import preset_config
 
     config = preset_config("cnn").with_overrides(TINY_CNN)
+    keras.utils.set_random_seed(0)  # the same weights in every test run: an unlucky draw can make every feature 0
     model = build_classifier(config, image_size_px, len(categories))
     meta = {"kind": "classifier", "image_size_px": image_size_px, "categories": categories, "config": config.to_dict()}
     return save_model(model, Path(folder) / CLASSIFIER_FILE, {**meta, **(meta_extra or {})})

@@ -5,15 +5,14 @@
 #
 # FIXTURES_DIR holds the three FPID roots fpid/ (6,923 products at 224 px), fpid-small/ (22,760 at 60x80) and
 # fpid-medium/ (2,764 at 225-512 px), each styles.csv + images/ (default ../shared/fixtures); WORK_DIR receives the
-# prepared data, the runs and the eval JSON (default workspace/model-card). On 2 CPU cores: about 4 h for the
-# classifier (4.0 h) and the generator (3.3 h) side by side, one core each, then about 15 min of evaluation and 80
-# of recipe comparison. Stages whose output exists are skipped, so a rerun resumes; an interrupted generator run
+# prepared data, the runs and the eval JSON (default workspace/model-card). On 2 CPU cores: about 5.3 h for the
+# classifier (4.0 h) and the generator (4.3 h, then a 1 h fine-tune) side by side, one core each, then about 15 min of
+# evaluation and 80 of recipe comparison. Stages whose output exists are skipped, so a rerun resumes; an interrupted generator run
 # continues with --resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FIX=${1:-../shared/fixtures}
 WORK=${2:-workspace/model-card}
-GAN_MINUTES=${GAN_MINUTES:-195}
 PY=${PYTHON:-.venv/bin/python}
 lookbook() { "$PY" -m lookbook "$@"; }
 # one core per training: two single-threaded TensorFlow processes beat two that fight over both cores
@@ -41,7 +40,8 @@ CATS=$CATS,bracelet,cufflinks
 
 # 3. Classifier (core 0; also the judge of every quality figure): the cnn preset on both train parts (its own split of
 #    them: 90% train, 5% validation for early stopping and the confidence temperature, 5% its own test), and
-#    generator (core 1): the modern preset for GAN_MINUTES of training.
+#    generator (core 1): the modern preset for 6,131 steps, then a fine-tune from it with an AC-GAN head (weight 0.3,
+#    1,786 steps; a warm start copies every G and D layer, D's class head starts fresh): the shipped generator.
 #    The classifier trains in four stages on the same split: the preset's 6 epochs, then three warm restarts from the
 #    previous weights (AdamW 1e-3 cosine-decayed again: 2 epochs, 8 epochs ended by an 84-minute budget 108 steps
 #    into the eighth, then 8 full epochs in 61 minutes); the fourth stage is the shipped classifier.
@@ -67,7 +67,13 @@ gan() {
   [ -f "$WORK/runs/modern/config.json" ] && resume=(--resume)
   [ -f "$WORK/runs/modern/generator.keras" ] ||
     taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/modern" --preset modern "${resume[@]}" \
-      --set include_categories=$CATS --set max_minutes="$GAN_MINUTES" --set epochs=1000 --set checkpoint_every_minutes=10
+      --set include_categories=$CATS --set max_steps=6131 --set epochs=1000 --set checkpoint_every_minutes=10
+  resume=()
+  [ -f "$WORK/runs/generator/config.json" ] && resume=(--resume)
+  [ -f "$WORK/runs/generator/generator.keras" ] ||
+    taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/generator" --preset modern "${resume[@]}" \
+      --set include_categories=$CATS --set init_from="$WORK/runs/modern" --set aux_class_weight=0.3 --set max_steps=1786 \
+      --set epochs=1000 --set checkpoint_every_minutes=10
 }
 clf & gan & wait
 
@@ -76,13 +82,13 @@ clf & gan & wait
 mkdir -p "$WORK/eval/samples"
 lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" > "$WORK/eval/classifier.json"
 lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/folders64-test" --split all > "$WORK/eval/classifier-consumer.json"
-lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/modern" \
-  --images 2000 --seed 0 > "$WORK/eval/modern.json"
+lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/generator" \
+  --images 2000 --seed 0 > "$WORK/eval/generator.json"
 for cat in ${CATS//,/ }; do
-  lookbook sample --generator "$WORK/runs/modern" --classifier "$WORK/runs/classifier" --categories "$cat" \
+  lookbook sample --generator "$WORK/runs/generator" --classifier "$WORK/runs/classifier" --categories "$cat" \
     --per-row 8 --rows 2 --tile-px 64 --title "$cat" --out "$WORK/eval/samples/$cat.png"
 done
-python benchmarks/bench_per_category.py --generator "$WORK/runs/modern" --classifier "$WORK/runs/classifier" \
+python benchmarks/bench_per_category.py --generator "$WORK/runs/generator" --classifier "$WORK/runs/classifier" \
   --data "$WORK/fpid64-test" --per-category 100 > "$WORK/eval/per_category.md"
 "$PY" benchmarks/plot_mistakes.py --report "$WORK/eval/classifier.json" --data "$WORK/fpid64-test" \
   --out "$WORK/eval/classifier-mistakes.png"
@@ -107,4 +113,4 @@ cmp cmp-natural modern --set class_balance=0
   lookbook train upscaler --data "$FIX/fpid" --data "$FIX/fpid-medium" --data "$FIX/fpid-fullsize" --run "$WORK/runs/upscaler" \
     --set epochs=8 --set steps_per_epoch=100 --set eval_images=24 --set max_minutes=36
 "$PY" benchmarks/bench_upscaler.py --model "$WORK/runs/upscaler" --images 100 --repeats 3 > "$WORK/eval/upscaler.txt"
-echo "done: figures in $WORK/eval; copy runs/modern/generator.*, runs/classifier/classifier.* and runs/upscaler/upscaler.* to checkpoints/"
+echo "done: figures in $WORK/eval; copy runs/generator/generator.*, runs/classifier/classifier.* and runs/upscaler/upscaler.* to checkpoints/"

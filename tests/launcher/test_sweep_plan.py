@@ -16,7 +16,7 @@ from tests.launcher.helpers import make_run
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
-    """72 images: room for the quick preset's batch of 64."""
+    """72 images: room for the quick preset's batch of 32, and for a batch of 64."""
     return make_tiny_dataset(tmp_path_factory.mktemp("data") / "tiny72", n_per_class=24)
 
 
@@ -153,9 +153,10 @@ def test_resuming_with_other_settings_is_refused(dataset, tmp_path):
 
 
 def test_default_range_ignores_dataset_limits_that_other_keys_cause(tiny_dataset, tmp_path):
-    # quick's batch of 64 does not fit the 48 images, but the batch is swept too: d_lr keeps its full default range
-    p = plan(tiny_dataset, tmp_path, random_ranges=["batch_size=8..32", "d_lr"], trials=4)
+    # quick's batch of 32 x 2 D steps does not fit the 48 images, but the batch is swept too: d_lr keeps its full range
+    two_d_steps = ["update=alternating", "d_steps=2"]
+    p = plan(tiny_dataset, tmp_path, random_ranges=["batch_size=8..16", "d_lr"], trials=4, sets=two_d_steps)
     d_lr = next(r for r in p.random if r.key == "d_lr")
     assert (d_lr.low, d_lr.high, d_lr.log) == (1e-5, 2.0, True)
-    with pytest.raises(LookbookError, match=r"run s-001 \(d_lr=.*\) is invalid: batch_size 64 x d_steps 1 is larger"):
-        plan(tiny_dataset, tmp_path, random_ranges=["d_lr"], trials=4)
+    with pytest.raises(LookbookError, match=r"run s-001 \(d_lr=.*\) is invalid: batch_size 32 x d_steps 2 is larger"):
+        plan(tiny_dataset, tmp_path, random_ranges=["d_lr"], trials=4, sets=two_d_steps)

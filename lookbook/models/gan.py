@@ -314,8 +314,7 @@ class DCGAN(keras.Model):
             )
             for i, v in enumerate(generator.trainable_variables if self.ema_decay else [])
         ]
-        for ema, var in zip(self.ema_weights, generator.trainable_variables):
-            ema.assign(var.value)
+        self.reset_ema()
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
@@ -457,6 +456,11 @@ class DCGAN(keras.Model):
         to_score = tf.identity if self.loss_kind == "hinge" else tf.sigmoid
         self.d_real_tracker.update_state(tf.reduce_mean(to_score(real_logits)))
         self.d_fake_tracker.update_state(tf.reduce_mean(to_score(fake_logits)))
+
+    def reset_ema(self) -> None:
+        """Start the weight average at the generator's current weights."""
+        for ema, var in zip(self.ema_weights, self.generator.trainable_variables):
+            ema.assign(var.value)
 
     def _update_ema(self, step: Any) -> None:
         if not self.ema_weights:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, fields
+from typing import Any, Literal
 
 from lookbook.config import Config, check
 from lookbook.data.dataset import IMAGE_SIZES_PX
@@ -174,3 +174,10 @@ class GanConfig(Config):
     def level_count(self) -> int:
         """Number of 2x resolution steps between the 4x4 start and the output."""
         return int(math.log2(self.image_size_px // 4))
+
+
+def stored_config(stored: dict[str, Any]) -> GanConfig:
+    """The GanConfig inside a run's config.json or a checkpoint's metadata (which also hold run facts: data, preset,
+    categories...)."""
+    names = {f.name for f in fields(GanConfig)}
+    return GanConfig.from_dict({k: v for k, v in stored.items() if k in names})

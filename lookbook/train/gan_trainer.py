@@ -15,7 +15,7 @@ import lookbook
 from lookbook.config import check
 from lookbook.data.dataset import PreparedDataset
 from lookbook.errors import LookbookError
-from lookbook.models.gan_config import RESUME_LOCKED, GanConfig
+from lookbook.models.gan_config import RESUME_LOCKED, GanConfig, stored_config
 from lookbook.run import checkpoint
 from lookbook.run.folder import RunDir
 from lookbook.run.layout import CLASSIFIER_FILE, GENERATOR_FILE, TB_DIR
@@ -48,12 +48,6 @@ def config_for_run(
     config = base.with_overrides(list(overrides))
     check_resumable(base, config)
     return config, stored_preset or preset or "custom"
-
-
-def stored_config(stored: dict[str, Any]) -> GanConfig:
-    """The GanConfig inside a run's config.json (which also holds run facts: data, preset, categories...)."""
-    names = {f.name for f in dataclasses.fields(GanConfig)}
-    return GanConfig.from_dict({k: v for k, v in stored.items() if k in names})
 
 
 def check_resumable(before: GanConfig, after: GanConfig) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from lookbook.config import check
-from lookbook.models.gan_config import GanConfig
+from lookbook.models.gan_config import GanConfig, stored_config
 from lookbook.run import checkpoint
 
 
@@ -26,8 +26,6 @@ class WarmStart:
 
 def plan_warm_start(source: str, config: GanConfig, label_map: list[str]) -> WarmStart:
     """The checkpoint of GAN run `source`, checked against this run before TensorFlow starts (one-line errors)."""
-    from lookbook.train.gan_trainer import stored_config
-
     path = Path(source).expanduser().resolve()
     check(checkpoint.has_checkpoint(path), f"init_from: {path} holds no GAN checkpoint to start from")
     ckpt = checkpoint.load(path)
@@ -61,8 +59,7 @@ def warm_start(model: Any, source: WarmStart, n_classes: int, log: Callable[[str
     )
     copied = {"generator": copy_layers(g, model.generator), "discriminator": copy_layers(d, model.discriminator)}
     check(any(done for done, _ in copied.values()), f"init_from: {source.path} shares no layer with this run's models")
-    for ema, var in zip(model.ema_weights, model.generator.trainable_variables):
-        ema.assign(var.value)
+    model.reset_ema()
     parts = []
     for name, (done, fresh) in copied.items():
         total = len(done) + len(fresh)

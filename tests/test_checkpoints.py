@@ -35,7 +35,7 @@ def test_both_load_in_safe_mode_and_share_one_label_map():
 
 
 def test_the_default_generator_is_the_modern_preset_with_run_settings_only():
-    from lookbook.train.gan_trainer import stored_config
+    from lookbook.models.gan_config import stored_config
     from lookbook.train.presets import gan_preset
 
     shipped = stored_config(load_generator(default_generator_path()).meta["config"])

@@ -303,7 +303,7 @@ def test_two_logical_devices_match_one_device(tiny_data, tmp_path):
     import keras
 
     from lookbook.models import gan
-    from lookbook.train.gan_trainer import stored_config
+    from lookbook.models.gan_config import stored_config
 
     cfg = stored_config(json.loads((runs["1"] / "config.json").read_text()))
     keras.utils.set_random_seed(cfg.seed)  # as the trainer does, so these are the runs' initial weights

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from lookbook.errors import LookbookError
-from lookbook.models.gan_config import RESUME_LOCKED, GanConfig
+from lookbook.models.gan_config import RESUME_LOCKED, GanConfig, stored_config
 from lookbook.train import presets
-from lookbook.train.gan_trainer import config_for_run, stored_config
+from lookbook.train.gan_trainer import config_for_run
 
 
 def test_cs230_is_the_original_recipe():

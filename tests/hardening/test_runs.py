@@ -15,11 +15,11 @@ import pytest
 from lookbook import atomic
 from lookbook.cli import main
 from lookbook.errors import LookbookError
+from lookbook.models.gan_config import stored_config
 from lookbook.run import checkpoint
 from lookbook.run.folder import RunDir
 from lookbook.run.layout import LOCK_FILE, METRICS_FILE
 from lookbook.run.lifecycle import RunLifecycle
-from lookbook.train import gan_trainer
 from tests.conftest import make_tiny_dataset
 from tests.gan.conftest import TINY_QUICK
 from tests.hardening.helpers import assert_one_line_error, run_capped
@@ -107,7 +107,7 @@ def _killed_before_first_checkpoint(run_path, dead_pid: int) -> None:
     """The folder a `kill -9` leaves after the first logged step: config, a `running` status and the lock of a process
     that is gone, a metrics row, a half-written checkpoint temp; no checkpoint."""
     run = RunDir.at(run_path)
-    run.write_config("gan", {**gan_trainer.stored_config({}).to_dict(), "preset": "quick"})
+    run.write_config("gan", {**stored_config({}).to_dict(), "preset": "quick"})
     run.write_status("running", pid=dead_pid, epoch=1, step=1)
     run.append_metrics({"epoch": 1, "step": 1, "d_loss": 1.3, "g_loss": 0.7})
     (run.path / LOCK_FILE).write_text(json.dumps({"pid": dead_pid, "host": socket.gethostname()}))

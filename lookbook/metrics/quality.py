@@ -37,7 +37,7 @@ def evaluate_generator(
     kid_subset_size: int | None = None,
     kid_subsets: int = 100,
     confidence_threshold: float = coverage.CONFIDENT,
-    baselines: bool = True,
+    baselines: bool | Sequence[str] = True,
     metrics: list[str] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def evaluate_generator(
     if generator.conditional:
         asked, sampling = sample_categories(generator.categories, real_labels, n_images, rng)
     seeds = rng.choice(2**31 - 1, size=n_images, replace=False).tolist()
-    ticker = _Ticker(progress, n_images + _embed_count(len(real_images_uint8), n_images, baselines))
+    ticker = _Ticker(progress, n_images + _embed_count(len(real_images_uint8), n_images, _baseline_names(baselines)))
     start = time.perf_counter()
     images = generate_images(generator, seeds, asked, progress=ticker.stage(0))
     generate_s = time.perf_counter() - start
@@ -92,7 +92,7 @@ def evaluate_images(
     kid_subset_size: int | None = None,
     kid_subsets: int = 100,
     confidence_threshold: float = coverage.CONFIDENT,
-    baselines: bool = True,
+    baselines: bool | Sequence[str] = True,
     metrics: list[str] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def evaluate_images(
     - "metrics": {"fcd", "kid", "kid_std", "recognisability", "n_categories", "coverage", "entropy", "mix_tv",
       "within_class_diversity"}
       (+ "conditional_accuracy" with `asked`);
-    - "baselines": the same keys for each of BASELINES;
+    - "baselines": the same keys for each of BASELINES (`baselines=True`), of the ones named, or of none (False);
     - "category_mix": share of each category the classifier sees in the images and in the reference;
     - "conditional_per_class" (with `asked`), "settings", "timing_s".
     """
@@ -116,15 +116,14 @@ def evaluate_images(
     ref_rows, held_rows = reference_split(len(real_images_uint8), n, seed)
     subset = kid_subset_size or min(KID_MAX_SUBSET, len(ref_rows), n, len(held_rows))
     options = MetricOptions(kid_subset_size=subset, kid_subsets=kid_subsets, confidence_threshold=confidence_threshold, seed=seed)
-    ticker = _Ticker(progress, _embed_count(len(real_images_uint8), n, baselines))
+    names = _baseline_names(baselines)
+    ticker = _Ticker(progress, _embed_count(len(real_images_uint8), n, names))
 
     reference = SampleSet(embed(classifier, real_images_uint8, rows=ref_rows, progress=ticker.stage(0)))
     done = len(ref_rows)
     compared = SampleSet(embed(classifier, images_uint8, progress=ticker.stage(done)), list(asked) if asked is not None else None)
     done += n
-    sets: dict[str, SampleSet] = {}
-    if baselines:
-        sets = _baseline_sets(classifier, real_images_uint8, held_rows, real_labels, asked, seed, ticker, done)
+    sets = _baseline_sets(classifier, real_images_uint8, held_rows, real_labels, asked, seed, ticker, done, names)
     embed_s = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -247,8 +246,11 @@ def _baseline_sets(
     seed: int,
     ticker: _Ticker,
     done: int,
+    names: Sequence[str],
 ) -> dict[str, SampleSet]:
     s, m = classifier.image_size_px, len(held_rows)
+    if not names:
+        return {}
     held_images = np.asarray(real[held_rows])
     # what noise "asks for" is a random draw from the same mix: conditional accuracy at chance level
     noise_asked = None
@@ -256,14 +258,15 @@ def _baseline_sets(
         noise_asked = [asked[i] for i in np.random.default_rng([seed, 4]).integers(0, len(asked), m)]
     real_asked = [str(real_labels[i]) for i in held_rows] if real_labels is not None and asked is not None else None
     sources = {
-        "real_vs_real": (held_images, real_asked),
-        "noise_vs_real": (noise_images(m, s, "uniform", seed), noise_asked),
-        "gaussian_noise_vs_real": (noise_images(m, s, "gaussian", seed), noise_asked),
-        "blurred_vs_real": (blurred(held_images, max(1, s // 32)), real_asked),
+        "real_vs_real": (lambda: held_images, real_asked),
+        "noise_vs_real": (lambda: noise_images(m, s, "uniform", seed), noise_asked),
+        "gaussian_noise_vs_real": (lambda: noise_images(m, s, "gaussian", seed), noise_asked),
+        "blurred_vs_real": (lambda: blurred(held_images, max(1, s // 32)), real_asked),
     }
     sets = {}
-    for name, (images, name_asked) in sources.items():
-        sets[name] = SampleSet(embed(classifier, images, progress=ticker.stage(done)), name_asked)
+    for name in names:
+        make, name_asked = sources[name]
+        sets[name] = SampleSet(embed(classifier, make(), progress=ticker.stage(done)), name_asked)
         done += m
     return sets
 
@@ -276,9 +279,19 @@ def _category_mix(generated: Embedding, reference: Embedding) -> dict[str, dict[
     return {"generated": {cats[i]: float(gen[i]) for i in keep}, "real": {cats[i]: float(ref[i]) for i in keep}}
 
 
-def _embed_count(n_real: int, n_images: int, baselines: bool) -> int:
+def _baseline_names(baselines: bool | Sequence[str]) -> tuple[str, ...]:
+    """The baselines to compute: all of BASELINES (True), none (False) or the ones named."""
+    if isinstance(baselines, bool):
+        return BASELINES if baselines else ()
+    unknown = sorted(set(baselines) - set(BASELINES))
+    if unknown:
+        raise LookbookError(f"unknown baseline(s) {', '.join(unknown)} (choose from: {', '.join(BASELINES)})")
+    return tuple(baselines)
+
+
+def _embed_count(n_real: int, n_images: int, names: Sequence[str]) -> int:
     half = min(n_real // 2, n_images)
-    return half + n_images + (4 * half if baselines else 0)
+    return half + n_images + len(names) * half
 
 
 class _Ticker:

@@ -22,6 +22,7 @@ class ScoreMetric:
     label: str
     better: str  # "min" or "max"
     help: str
+    real: str = "ratio"  # read against the dataset's real images: "ratio" (x real), "floor" (real vs real), "" (relative)
 
 
 METRICS: tuple[ScoreMetric, ...] = (
@@ -38,6 +39,7 @@ METRICS: tuple[ScoreMetric, ...] = (
         "FCD ↓",
         "min",
         "Fréchet distance to the real images in the judge's feature space: lower is closer to real.",
+        real="floor",
     ),
     ScoreMetric(
         "recognisability",
@@ -52,9 +54,22 @@ METRICS: tuple[ScoreMetric, ...] = (
         "within-class diversity ↑",
         "max",
         "Spread of garments within a category against the real images' (1 = as varied as real, 0 = one image each).",
+        real="",
     ),
 )
 BY_COLUMN = {m.column: m for m in METRICS}
+
+
+def against_real(metric: ScoreMetric, score: dict[str, Any]) -> str | None:
+    """How a figure compares with the dataset's own held-out real images judged the same way (`0.93x real (71%)`,
+    `real vs real 0.42`), or None when the score has no real figure (older scores) or the figure is already relative.
+    A judge trained on other garments scores real images low too: the ratio is what says whether a run learned."""
+    value, real = (score.get("metrics") or {}).get(metric.key), (score.get("real") or {}).get(metric.key)
+    if not metric.real or not _finite(value) or not _finite(real):
+        return None
+    if metric.real == "floor":
+        return f"real vs real {real:.2f}"
+    return f"{value / real:.2f}x real ({real:.0%})" if real > 0 else f"real {real:.0%}"
 
 
 def read_score(run: str | Path) -> dict[str, Any] | None:

@@ -38,6 +38,7 @@ DEFAULT_IMAGES = 1000  # generated images per score: a few seconds at 32-64 px, 
 WAIT_POLL_S = 2.0
 
 
+REAL_BASELINE = "real_vs_real"  # the dataset's own held-out images, judged the same way: what each figure reads against
 METRIC_NAMES = ("fcd", "recognisability", "coverage", "diversity", "conditional_accuracy")  # registry names computed
 Progress = Callable[[int, int], None]
 
@@ -80,12 +81,13 @@ def score_run(
         n_images=n_images,
         seed=seed,
         real_labels=labels,
-        baselines=False,
+        baselines=[REAL_BASELINE],
         metrics=list(METRIC_NAMES),
         progress=progress,
     )
     score = {
         "metrics": result["metrics"],
+        "real": result["baselines"][REAL_BASELINE],
         "classifier": str(judge.path),
         "judge_px": judge.image_size_px,
         "generator": {"path": str(rd.path / GENERATOR_FILE), "step": generator.meta.get("step"), "image_size_px": native_px},

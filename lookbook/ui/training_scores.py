@@ -66,7 +66,8 @@ def score_panel(run: str, run_state: str) -> None:
         for metric, col in zip(scores.METRICS, st.columns(len(scores.METRICS))):
             value = values.get(metric.key)
             shown = "–" if value is None else (f"{value:.1%}" if metric.key != "fcd" else f"{value:.2f}")
-            col.metric(metric.label, shown, help=metric.help, border=True)
+            real = scores.against_real(metric, score)
+            col.metric(metric.label, shown, real, delta_color="off", delta_arrow="off", help=metric.help, border=True)
         st.caption(describe(score))
     live = run_state in ("starting", "running")
     if info["state"] == "scoring":
@@ -85,13 +86,15 @@ def score_panel(run: str, run_state: str) -> None:
 
 
 def describe(score: dict[str, Any]) -> str:
-    """`Judged by classifier.keras at 64 px (images scaled up from 32 px) on 1,000 garments, in 12 s.`"""
+    """`Judged by classifier.keras at 64 px (images scaled up from 32 px) on 1,000 garments, in 12 s.` (+ what the
+    figures' real-image readings are, when the score has them)."""
     judge_path = paths.display_path(score.get("classifier", "?"))
     native = (score.get("generator") or {}).get("image_size_px")
     scaled = f" (images scaled from {native} px)" if native and native != score.get("judge_px") else ""
+    real = " Under each figure, the same judge's reading of the dataset's own held-out real images." if score.get("real") else ""
     return (
         f"Judged by `{judge_path}` at {score.get('judge_px')} px{scaled} on {score.get('n_images', 0):,} garments, "
-        f"in {score.get('duration_s', 0):.0f} s."
+        f"in {score.get('duration_s', 0):.0f} s.{real}"
     )
 
 

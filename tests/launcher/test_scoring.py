@@ -49,6 +49,21 @@ def test_score_run_writes_the_four_figures(gan_run, tmp_path, judge_px):
         "image_size_px": 32,
     }
     assert scores.score_state(gan_run.path)["state"] == "scored"
+    # the same judge's reading of the dataset's own held-out images, for each figure to be read against
+    assert set(stored["real"]) >= {m.key for m in scores.METRICS} and 0 <= stored["real"]["conditional_accuracy"] <= 1
+
+
+def test_figures_read_against_the_real_images():
+    by_key = {m.key: m for m in scores.METRICS}
+    score = {
+        "metrics": {"conditional_accuracy": 0.40, "fcd": 3.2, "recognisability": 0.3, "within_class_diversity": 0.7},
+        "real": {"conditional_accuracy": 0.45, "fcd": 0.41, "recognisability": 0.0, "within_class_diversity": 1.0},
+    }
+    assert scores.against_real(by_key["conditional_accuracy"], score) == "0.89x real (45%)"
+    assert scores.against_real(by_key["fcd"], score) == "real vs real 0.41"
+    assert scores.against_real(by_key["recognisability"], score) == "real 0%"  # no ratio against nothing
+    assert scores.against_real(by_key["within_class_diversity"], score) is None  # already relative to real
+    assert scores.against_real(by_key["fcd"], {"metrics": score["metrics"]}) is None  # scored before real figures
 
 
 def test_score_states_outdated_scoring_and_failed(gan_run, tmp_path):

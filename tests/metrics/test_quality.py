@@ -91,6 +91,10 @@ def test_evaluate_generator_is_deterministic_and_complete(classifier, real):
     assert set(a["timing_s"]) == {"generate", "embed", "metrics", "total"}
     c = quality.evaluate_generator(gen, classifier, images, n_images=20, seed=4, real_labels=labels, baselines=False)
     assert c["baselines"] == {} and c["metrics"]["fcd"] != a["metrics"]["fcd"]
+    d = quality.evaluate_generator(gen, classifier, images, n_images=20, seed=3, real_labels=labels, baselines=["real_vs_real"])
+    assert d["baselines"] == {"real_vs_real": a["baselines"]["real_vs_real"]} and d["metrics"] == a["metrics"]
+    with pytest.raises(LookbookError, match="unknown baseline"):
+        quality.evaluate_generator(gen, classifier, images, n_images=20, real_labels=labels, baselines=["real_vs_fake"])
 
 
 def test_conditional_generator_gets_conditional_accuracy(classifier, real):

@@ -60,6 +60,9 @@ NAMED_COLOURS: dict[str, tuple[int, int, int]] = {
 NEUTRAL_NAMES = frozenset({"black", "charcoal", "grey", "silver", "white", "cream", "beige", "taupe"})
 NEUTRAL_CHROMA = 12.0  # Lab chroma below which a colour is neutral
 SAME_COLOUR_DE = 14.0  # Lab distance under which two swatches are one colour
+SMALL_ITEM_SHARE = 0.06  # a foreground under this share of the image is a small item or a flooded white garment
+MIN_ITEM_PIXELS = 12  # fewer foreground pixels than this are edge noise, not an item
+PALE_L = 85.0  # Lab lightness from which a pixel is a pale edge of white (a small item is mostly darker)
 
 # Pair score by hue distance on the RYB wheel (degrees): analogous (<= 65) and complementary (>= 140) score
 # high, triadic (~120) well, and the gap between analogous and triadic (~80) clashes.
@@ -171,9 +174,7 @@ def foreground_mask(image: np.ndarray) -> np.ndarray:
 
 def garment_palette(image: np.ndarray, max_colours: int = 3, max_pixels: int = 1536) -> tuple[Swatch, ...]:
     """Dominant colours of one garment image (uint8 (S, S, 3)), most prominent first; shares sum to 1."""
-    mask = foreground_mask(image)
-    # a white garment on a white background floods away almost entirely: then the garment *is* the white
-    pixels = image[mask] if mask.mean() >= 0.06 else image.reshape(-1, 3)
+    pixels = _garment_pixels(image)
     pixels = pixels[:: max(1, len(pixels) // max_pixels)].astype(np.float64)
     labs = rgb_to_lab(pixels)
     assign = _kmeans(labs, max_colours)
@@ -182,6 +183,18 @@ def garment_palette(image: np.ndarray, max_colours: int = 3, max_pixels: int = 1
         members = assign == k
         swatches.append((members.mean(), labs[members].mean(axis=0), pixels[members].mean(axis=0)))
     return _merge(swatches, SAME_COLOUR_DE, max_colours, min_share=0.04)
+
+
+def _garment_pixels(image: np.ndarray) -> np.ndarray:
+    """The garment's pixels (n, 3): the foreground, unless the background flood took the garment with it."""
+    fg = image[foreground_mask(image)]
+    if len(fg) >= SMALL_ITEM_SHARE * image.shape[0] * image.shape[1]:
+        return fg
+    # A small foreground is either a small item (earrings, a ring, cufflinks: keep its pixels) or the pale edges of a
+    # white garment on a white background, which the flood took almost entirely (then the garment *is* the white).
+    if len(fg) >= MIN_ITEM_PIXELS and np.mean(rgb_to_lab(fg.astype(np.float64))[:, 0] < PALE_L) >= 0.5:
+        return fg
+    return image.reshape(-1, 3)
 
 
 def outfit_palette(palettes: list[tuple[Swatch, ...]], max_colours: int = 6) -> tuple[Swatch, ...]:

@@ -75,6 +75,13 @@ def test_palette_ignores_white_background_but_keeps_a_white_garment():
     assert garment_palette(white_shirt)[0].name == "white"
 
 
+def test_a_small_item_keeps_its_colour_on_a_white_background():
+    earrings = np.full((64, 64, 3), 250, np.uint8)
+    earrings[20:26, 18:22] = earrings[20:26, 42:46] = (120, 30, 40)  # two small burgundy drops: 1.2% of the image
+    palette = garment_palette(earrings)
+    assert len(palette) == 1 and palette[0].name != "white" and palette[0].chroma > 20
+
+
 def test_palette_is_deterministic_and_names_are_sensible():
     img = np.random.default_rng(3).integers(0, 255, (64, 64, 3), dtype=np.uint8)
     assert garment_palette(img) == garment_palette(img.copy())

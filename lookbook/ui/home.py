@@ -71,10 +71,16 @@ def _next_steps() -> None:
     gen = st.session_state.get(state.GENERATOR)
     clf = st.session_state.get(state.CLASSIFIER)
     if ds is None:
-        st.markdown(
-            "1. **Get a dataset.** No dataset is prepared yet: prepare the built-in one below in one click, "
+        where = (
+            "prepare the built-in one below in one click, "
             "or point at DeepFashion2, Fashion Product Images or a folder of class subfolders on disk."
         )
+        if gen and clf:  # the shipped checkpoints compose without any dataset
+            st.markdown("1. **Design a lookbook now** with the active generator and classifier: no dataset needed.")
+            page_link(LOOKBOOK_PAGE, "Open the Lookbook", ":material/auto_awesome_mosaic:")
+            st.markdown(f"2. **Get a dataset** to explore it or train your own models: {where}")
+        else:
+            st.markdown(f"1. **Get a dataset.** No dataset is prepared yet: {where}")
         return
     st.markdown(f"1. **Explore** `{paths.display_path(ds)}`: splits, categories, attributes, samples and overlays.")
     page_link(EXPLORER_PAGE, "Open the Dataset Explorer", ":material/insights:")

@@ -163,6 +163,20 @@ def test_sidebar_and_home_show_default_checkpoints(use_workspace, tmp_path):
     assert any("64 px" in m.value for m in at.markdown)
 
 
+def test_home_offers_the_lookbook_first_when_models_ship_and_no_dataset_is_prepared(use_workspace, tmp_path):
+    use_workspace(tmp_path / "ws")
+    ckpt = tmp_path / "checkpoints"
+    ckpt.mkdir()
+    for kind in ("generator", "classifier"):
+        (ckpt / f"{kind}.keras").write_bytes(b"not loaded by the home page")
+        (ckpt / f"{kind}.json").write_text(json.dumps({"kind": kind, "image_size_px": 64, "categories": ["tshirt"]}))
+    at = _app().run()
+    assert not at.exception
+    steps = [m.value for m in at.markdown if m.value.startswith(("1.", "2."))]
+    assert steps[0].startswith("1. **Design a lookbook now**") and steps[1].startswith("2. **Get a dataset**")
+    assert at.button(key="home.builtin").label == "Prepare the built-in dataset"
+
+
 # explorer ---------------------------------------------------------------------------------------------
 def _expected_charts(root) -> int:
     rec = stats.read_index(root)

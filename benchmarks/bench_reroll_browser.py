@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lookbook import paths
-from tests.ui.browser import CHROMIUM, CHROMIUM_ARGS, serve_app
+from lookbook.ui.headless import CHROMIUM, CHROMIUM_ARGS, serve_app
 
 VIEWPORT = {"width": 1440, "height": 900}
 TARGET_P95_MS = 250

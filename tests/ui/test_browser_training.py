@@ -1,8 +1,8 @@
 """The Training page in a real headless Chromium: launch a small GAN run from the form, watch its loss chart, its
-labelled sample rows and its score appear; queue a two-run sweep and send its best run to the Lookbook; screenshots
-are copied to docs/screenshots/ with LOOKBOOK_SCREENSHOTS=1.
+labelled sample rows and its score appear; queue a two-run sweep and send its best run to the Lookbook; a screenshot
+lands in the test's folder.
 
-Server, browser and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in tests/ui/conftest.py.
+Browser and screenshot helpers are in tests/ui/browser.py; the `app_url` fixture in tests/ui/conftest.py.
 """
 
 from __future__ import annotations

@@ -678,9 +678,11 @@ def _conditional_grid(rd: RunDir, epoch: int, n_rows: int, cols: int = 2, size: 
     Image.fromarray(grid).save(rd.sample_path(epoch))
 
 
-def _score(rd: RunDir, accuracy: float, fcd: float, step: int = 12) -> None:
+def _score(rd: RunDir, accuracy: float, fcd: float, step: int = 12, real: dict | None = None) -> None:
     metrics = {"conditional_accuracy": accuracy, "fcd": fcd, "recognisability": 0.5, "within_class_diversity": 0.8}
     score = {"metrics": metrics, "classifier": "/m/judge/classifier.keras", "judge_px": 32, "n_images": 100}
+    if real:
+        score["real"] = real
     (rd.path / "score.json").write_text(json.dumps({**score, "generator": {"step": step, "image_size_px": 32}}))
 
 
@@ -748,6 +750,19 @@ def test_score_panel_shows_the_figures_and_who_judged(workspace):
     assert cards["asked-for class ↑"] == "62.5%" and cards["FCD ↓"] == "7.50" and cards["within-class diversity ↑"] == "80.0%"
     assert "Judged by `/m/judge/classifier.keras` at 32 px on 100 garments" in _text(at)
     assert at.button(key="train.gan.score.scored").label == "Score again"
+    assert not any(m.delta for m in at.metric if m.label in cards)  # scored before real readings existed: none shown
+
+
+def test_score_panel_reads_each_figure_against_the_real_images(workspace):
+    rd = make_run(paths.runs_dir(), "scored", metrics=_gan_rows(3), config=_gan_config())
+    _fake_generator(rd)
+    real = {"conditional_accuracy": 0.5, "fcd": 0.4, "recognisability": 0.625, "within_class_diversity": 1.0}
+    _score(rd, 0.4, 7.5, real=real)
+    at = _page()
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["asked-for class ↑"] == "0.80x real (50%)" and deltas["recognisable ↑"] == "0.80x real (62%)"
+    assert deltas["FCD ↓"] == "real vs real 0.40" and not deltas["within-class diversity ↑"]
+    assert "the same judge's reading of the dataset's own held-out real images" in _text(at)
 
 
 def test_a_run_you_stopped_says_so(workspace):

@@ -48,7 +48,8 @@ def score_run(
     run: str | Path, classifier: str | Path, n_images: int = DEFAULT_IMAGES, seed: int = 0, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Judge `run`'s generator with `classifier` against the real images of the dataset it trained on; write and
-    return score.json. A judge working at another image size sees both real and generated images resized to its own."""
+    return score.json, with the same figures for the held-out half of those real images under "real" (what each
+    figure reads against). A judge working at another image size sees both image sets resized to its own."""
     from lookbook.data.dataset import PreparedDataset
     from lookbook.metrics.classification import check_label_map, dataset_labels
     from lookbook.metrics.quality import evaluate_generator

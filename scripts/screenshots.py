@@ -91,9 +91,8 @@ def export_page(tmp: Path, path: Path) -> None:
 
     full = tmp / "export.png"
     cmd = [sys.executable, "-m", "lookbook", "compose", "--template", "date night", "--client", "--out", str(full)]
-    subprocess.run(cmd, cwd=ROOT, check=True)
-    page_png = full if full.is_file() else sorted(tmp.glob("export*.png"))[0]
-    with Image.open(page_png) as im:
+    subprocess.run(cmd, cwd=ROOT, check=True)  # one page: written to exactly `full`
+    with Image.open(full) as im:
         im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS).save(path, optimize=True)
     print(path)
 

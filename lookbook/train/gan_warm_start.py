@@ -1,5 +1,6 @@
-"""Warm-start a GAN from another run's checkpoint: layers whose names and weight shapes agree are copied, the rest
-(a new AC-GAN head, per-class batch norm, wider layers) keep their fresh initialisation. Optimisers, step counter and
+"""Warm-start a GAN from another run's checkpoint: layers whose names and weight shapes agree are copied; per-class
+batch norm starts every class from the source's shared scale, shift and statistics; the rest (a new AC-GAN head,
+wider layers) keep their fresh initialisation. Optimisers, step counter and
 schedules start afresh, so a long run can be fine-tuned with another recipe without paying for its first hours again.
 """
 
@@ -9,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from lookbook.config import check
 from lookbook.models.gan_config import GanConfig, stored_config
@@ -68,8 +71,8 @@ def warm_start(model: Any, source: WarmStart, n_classes: int, log: Callable[[str
 
 
 def copy_layers(source: Any, target: Any) -> tuple[list[str], list[str]]:
-    """Copy weights from `source` into `target` for each weighted layer of the same name and weight shapes.
-    Returns (copied, fresh) layer names of `target`."""
+    """Copy weights from `source` into `target` for each weighted layer of the same name and weight shapes, and seed
+    per-class batch norm from a shared one. Returns (copied, fresh) layer names of `target`."""
     by_name = {layer.name: layer for layer in source.layers}
     copied, fresh = [], []
     for layer in target.layers:
@@ -78,9 +81,30 @@ def copy_layers(source: Any, target: Any) -> tuple[list[str], list[str]]:
             continue
         match = by_name.get(layer.name)
         theirs = match.get_weights() if match is not None else []
-        if [w.shape for w in theirs] == [w.shape for w in weights]:
+        if [w.shape for w in theirs] != [w.shape for w in weights]:
+            theirs = _from_shared_norm(layer.name, weights, by_name)
+        if theirs:
             layer.set_weights(theirs)
             copied.append(layer.name)
         else:
             fresh.append(layer.name)
     return copied, fresh
+
+
+# where a shared BatchNormalization (gamma, beta, moving mean, moving variance) goes in per-class batch norm
+_SHARED_NORM_PARTS = {"_class_scale": slice(0, 1), "_class_shift": slice(1, 2), "_bn": slice(2, 4)}
+
+
+def _from_shared_norm(name: str, weights: list[Any], by_name: dict[str, Any]) -> list[Any]:
+    """Weights for a per-class batch-norm layer of the generator (`gan._norm_relu`) taken from the source's shared
+    batch norm of the same block: each class's scale and shift row starts as the shared gamma and beta, the
+    class-free normalisation keeps the moving statistics. [] when `name` is no such layer or the shapes disagree."""
+    for suffix, part in _SHARED_NORM_PARTS.items():
+        shared = by_name.get(name.removesuffix(suffix) + "_bn") if name.endswith(suffix) else None
+        if shared is None or len(shared.get_weights()) != 4:
+            continue
+        theirs = shared.get_weights()[part]
+        if len(theirs) != len(weights) or any(t.shape[-1] != w.shape[-1] for t, w in zip(theirs, weights, strict=True)):
+            return []
+        return [np.broadcast_to(t, w.shape).copy() for t, w in zip(theirs, weights, strict=True)]
+    return []

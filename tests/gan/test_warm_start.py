@@ -67,6 +67,24 @@ def test_a_new_aux_head_starts_fresh_and_the_run_trains(source, tiny_data, tmp_p
     assert 0 < int(copied) < int(total)
 
 
+def test_per_class_batch_norm_starts_every_class_as_the_shared_norm(source):
+    config = tiny_modern(init_from=str(source), g_conditioning="batchnorm")
+    import tensorflow as tf
+
+    plan = plan_warm_start(config.init_from, config, CATEGORIES)
+    model = build_dcgan(config, 3, 10, tf.distribute.get_strategy())
+    lines: list[str] = []
+    warm_start(model, plan, 3, lines.append)
+    assert "generator" in lines[0] and "fresh" not in lines[0].split("; ")[0]
+    shared = build_dcgan(plan.config, 3, 10, tf.distribute.get_strategy()).generator
+    checkpoint.restore({"generator": shared.variables}, {"generator": plan.ckpt.groups["generator"]})
+    noise = np.random.default_rng(0).normal(size=(6, config.noise_dim)).astype("float32")
+    labels = np.array([0, 1, 2, 0, 1, 2], dtype="int32")
+    np.testing.assert_allclose(
+        model.generator([noise, labels], training=False), shared([noise, labels], training=False), atol=1e-5
+    )
+
+
 @pytest.mark.parametrize(
     "changes, message",
     [

@@ -1,13 +1,16 @@
 """The README's pictures, taken as a new user sees the app: a fresh workspace, the shipped checkpoints, headless Chromium.
 
-    python scripts/screenshots.py [--out docs/screenshots] [--only home,explorer,lookbook,export]
+    python scripts/screenshots.py [--out docs/screenshots] [--only home,explorer,training,lookbook,export]
 
 - `home.png`: the first visit (no dataset yet), 1440 x 900;
 - `explorer.png`: the Dataset Explorer's overview after one click on "Prepare the built-in dataset", 1440 x 2600;
+- `training-compare.png`: the Training page's "Runs & comparison" tab on two short `quick` runs of the built-in dataset
+  (one at the preset's learning rates, one at half of them), each scored by the shipped classifier, 1440 x 2600;
 - `lookbook-default.png`: the Lookbook page as a first visit opens it, 1440 x 900 (what is above the fold);
 - `lookbook-export.png`: `python -m lookbook compose --template "date night" --client`, the exported A4 page at half size.
 
-Needs Debian's Chromium (`apt-get install chromium`) and the `playwright` package. Takes 2-4 minutes on 2 cores.
+Needs Debian's Chromium (`apt-get install chromium`) and the `playwright` package.
+Takes about 10 minutes on 2 cores (the two runs: about 3 minutes each).
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ sys.path.insert(0, str(ROOT))
 from lookbook import paths  # noqa: E402
 from lookbook.ui.headless import open_app, serve_app  # noqa: E402
 
-SHOTS = ("home", "explorer", "lookbook", "export")
+SHOTS = ("home", "explorer", "training", "lookbook", "export")
 WIDTH_PX = 1440
 FOLD_PX = 900
-EXPLORER_PX = 2600  # Streamlit scrolls inside its own container: a taller window is what shows more of a page
+TALL_PX = 2600  # Streamlit scrolls inside its own container: a taller window is what shows more of a page
 PREPARE_TIMEOUT_MS = 600_000  # the built-in dataset: about a minute on 2 cores
+# the two compared runs: the `quick` preset as the Training page starts it, and the same at half the learning rates
+COMPARED_RUNS = {"quick-a": [], "quick-b": ["--set", "g_lr=0.00025", "--set", "d_lr=0.00025"]}
+COMPARED_EPOCHS = 6
 
 
 def main() -> None:
@@ -65,15 +71,40 @@ def browse(tmp: Path, out: Path, wanted: list[str]) -> None:
             expect(page.get_by_text("Ready:")).to_be_visible(timeout=PREPARE_TIMEOUT_MS)
             page.goto(f"{url}/explorer")
             expect(page.get_by_role("heading", name="Dataset Explorer")).to_be_visible()
-            page.set_viewport_size({"width": WIDTH_PX, "height": EXPLORER_PX})
+            page.set_viewport_size({"width": WIDTH_PX, "height": TALL_PX})
             page.locator(".js-plotly-plot").first.wait_for()
             shoot(page, out / "explorer.png")
+            page.set_viewport_size(window)
+        if "training" in wanted:
+            train_two_runs(env)
+            page.goto(f"{url}/training")
+            page.get_by_role("tab", name="Runs & comparison").click()
+            page.set_viewport_size({"width": WIDTH_PX, "height": TALL_PX})
+            page.locator(".js-plotly-plot").first.wait_for()
+            shoot(page, out / "training-compare.png")
             page.set_viewport_size(window)
         if "lookbook" in wanted:
             page.goto(f"{url}/lookbook")
             page.get_by_role("button", name="Reroll", exact=True).first.wait_for()
             shoot(page, out / "lookbook-default.png")
     print(f"screenshots in {out}")
+
+
+def train_two_runs(env: dict[str, str]) -> None:
+    """COMPARED_RUNS on the built-in dataset (made here if the explorer shot did not), each scored as the page would."""
+    from lookbook.data.builtin import builtin_dataset_dir, ensure_builtin
+    from lookbook.train.presets import QUICK
+
+    workspace, runs = Path(env[paths.WORKSPACE_ENV]), Path(env[paths.RUNS_ENV])
+    for size in (64, QUICK.image_size_px):  # as Home's "Prepare the built-in dataset" does
+        ensure_builtin(workspace, image_size_px=size)
+    for name, extra in COMPARED_RUNS.items():
+        cmd = [sys.executable, "-m", "lookbook", "train", "gan", "--data", str(builtin_dataset_dir(workspace))]
+        cmd += ["--run", str(runs / name), "--preset", "quick", "--set", f"epochs={COMPARED_EPOCHS}", *extra]
+        subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        judge = ["--classifier", str(ROOT / "checkpoints" / "classifier.keras")]
+        subprocess.run([sys.executable, "-m", "lookbook", "score", *judge, str(runs / name)], cwd=ROOT, env=env, check=True)
+        print(f"trained and scored {name}")
 
 
 def shoot(page, path: Path) -> None:

@@ -263,6 +263,7 @@ def _training_state(
         warm_start(model, plan.warm, n_classes, log)
     resumed = resumed_fields(ckpt, model, rd, chief)
     if ckpt is not None:
+        _apply_learning_rates(model, config, log)
         preview_z, preview_labels = ckpt.groups["preview"]
         preview_labels = preview_labels if n_classes else None
     else:
@@ -338,6 +339,21 @@ def preview_latents(config: GanConfig, n_classes: int) -> tuple[np.ndarray, np.n
         return artifacts.latents(list(range(cols * cols)), config.noise_dim), None
     z = np.tile(artifacts.latents(list(range(cols)), config.noise_dim), (n_classes, 1))
     return z, np.repeat(np.arange(n_classes, dtype=np.int32), cols)
+
+
+def _apply_learning_rates(model: Any, config: GanConfig, log: Callable[[str], None]) -> None:
+    """A resumed run trains at its config's rates: restoring the optimisers also restored their constant learning
+    rates (optimiser variables), which would silently undo a resume that lowers g_lr or d_lr. Schedules follow the
+    restored iteration count and need nothing."""
+    if config.lr_schedule != "constant":
+        return
+    import keras
+
+    for name, optimizer, rate in (("g_lr", model.g_optimizer, config.g_lr), ("d_lr", model.d_optimizer, config.d_lr)):
+        before = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        if not np.isclose(before, rate, rtol=1e-6, atol=0.0):
+            optimizer.learning_rate = rate
+            log(f"{name} {before:g} -> {rate:g} from here on")
 
 
 def _lr(base: float, schedule: str, steps: int) -> Any:

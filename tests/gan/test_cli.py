@@ -93,6 +93,21 @@ def test_time_budget_ends_the_run_finished(tiny_data, tmp_path):
     assert (run / "generator.keras").is_file() and checkpoint.load(run).step == st["step"]
 
 
+def test_a_resume_at_lower_learning_rates_trains_at_them(tiny_data, tmp_path, capsys):
+    """The checkpoint restores the optimisers' own constant rates; the resumed run's config wins (an anneal)."""
+    run = tmp_path / "run"
+    assert main(["train", "gan", "--data", str(tiny_data), "--run", str(run), *TINY_QUICK, "--set", "epochs=1"]) == 0
+    assert [float(checkpoint.load(run).groups[g][1]) for g in ("g_optimizer", "d_optimizer")] == pytest.approx([5e-4] * 2)
+    capsys.readouterr()
+    resume = ["train", "gan", "--run", str(run), "--resume", "--set", "epochs=2"]
+    assert main([*resume, "--set", "g_lr=0.0001", "--set", "d_lr=0.00005"]) == 0
+    err = capsys.readouterr().err
+    assert "g_lr 0.0005 -> 0.0001 from here on" in err and "d_lr 0.0005 -> 5e-05 from here on" in err
+    assert [float(checkpoint.load(run).groups[g][1]) for g in ("g_optimizer", "d_optimizer")] == pytest.approx([1e-4, 5e-5])
+    assert main(["train", "gan", "--run", str(run), "--resume", "--set", "epochs=3"]) == 0  # unchanged: nothing said
+    assert "from here on" not in capsys.readouterr().err
+
+
 def _args(data, run, *extra):
     return ["train", "gan", "--data", str(data), "--run", str(run), *TINY_QUICK, *extra]
 

@@ -5,8 +5,8 @@
 #
 # FIXTURES_DIR holds the three FPID roots fpid/ (6,923 products at 224 px), fpid-small/ (22,760 at 60x80) and
 # fpid-medium/ (2,764 at 225-512 px), each styles.csv + images/ (default ../shared/fixtures); WORK_DIR receives the
-# prepared data, the runs and the eval JSON (default workspace/model-card). On 2 CPU cores: about 5.3 h for the
-# classifier (5.3 h) and the generator (4.3 h, then a 1 h fine-tune) side by side, one core each, then about 15 min of
+# prepared data, the runs and the eval JSON (default workspace/model-card). On 2 CPU cores: about 6.8 h for the
+# classifier (6.8 h) and the generator (4.3 h, then a 1 h fine-tune) side by side, one core each, then about 15 min of
 # evaluation and 80 of recipe comparison. Stages whose output exists are skipped, so a rerun resumes; an interrupted generator run
 # continues with --resume.
 set -euo pipefail
@@ -42,9 +42,10 @@ CATS=$CATS,bracelet,cufflinks
 #    them: 90% train, 5% validation for early stopping and the confidence temperature, 5% its own test), and
 #    generator (core 1): the modern preset for 6,131 steps, then a fine-tune from it with an AC-GAN head (weight 0.3,
 #    1,786 steps; a warm start copies every G and D layer, D's class head starts fresh): the shipped generator.
-#    The classifier trains in five stages on the same split: the preset's 6 epochs, then four warm restarts from the
+#    The classifier trains in six stages on the same split: the preset's 6 epochs, then five warm restarts from the
 #    previous weights (AdamW 1e-3 cosine-decayed again: 2 epochs, 8 epochs ended by an 84-minute budget 108 steps
-#    into the eighth, 8 full epochs in 61 minutes, then 15 epochs in 103 minutes); the fifth is the shipped classifier.
+#    into the eighth, 8 full epochs in 61 minutes, 15 epochs in 103 minutes, then 12 epochs in 89 minutes with half
+#    the shifts, zooms and colour jitter); the sixth is the shipped classifier.
 clf() {
   [ -f "$WORK/runs/classifier-base/classifier.keras" ] ||
     taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-base" --preset cnn \
@@ -61,10 +62,15 @@ clf() {
     taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-ft3" --preset cnn \
       --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=100 \
       --set init_from="$WORK/runs/classifier-ft2" --set epochs=8 --set learning_rate=0.001 --set warmup_epochs=0.1
-  [ -f "$WORK/runs/classifier/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier" --preset cnn \
+  [ -f "$WORK/runs/classifier-ft4/classifier.keras" ] ||
+    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-ft4" --preset cnn \
       --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=128 \
       --set init_from="$WORK/runs/classifier-ft3" --set epochs=15 --set learning_rate=0.001 --set warmup_epochs=0.1
+  [ -f "$WORK/runs/classifier/classifier.keras" ] ||
+    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier" --preset cnn \
+      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=108 \
+      --set init_from="$WORK/runs/classifier-ft4" --set epochs=12 --set patience_epochs=12 --set learning_rate=0.001 \
+      --set warmup_epochs=0.1 --set shift_frac=0.05 --set zoom_frac=0.1 --set colour_jitter=0.1
 }
 gan() {
   local resume=()

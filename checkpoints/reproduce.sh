@@ -46,31 +46,27 @@ CATS=$CATS,bracelet,cufflinks
 #    previous weights (AdamW 1e-3 cosine-decayed again: 2 epochs, 8 epochs ended by an 84-minute budget 108 steps
 #    into the eighth, 8 full epochs in 61 minutes, 15 epochs in 103 minutes, then 12 epochs in 89 minutes with half
 #    the shifts, zooms and colour jitter); the sixth is the shipped classifier.
+clf_stage() { # run name, time budget in minutes, then the stage's own --set options
+  local name=$1 minutes=$2
+  shift 2
+  [ -f "$WORK/runs/$name/classifier.keras" ] ||
+    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/$name" --preset cnn \
+      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes="$minutes" "$@"
+}
+warm_restart() { # run name, minutes, the run it starts from, epochs, then extra --set options
+  local name=$1 minutes=$2 from=$3 epochs=$4
+  shift 4
+  clf_stage "$name" "$minutes" --set init_from="$WORK/runs/$from" --set epochs="$epochs" --set learning_rate=0.001 \
+    --set warmup_epochs=0.1 "$@"
+}
 clf() {
-  [ -f "$WORK/runs/classifier-base/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-base" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=75
-  [ -f "$WORK/runs/classifier-ft/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-ft" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=22 \
-      --set init_from="$WORK/runs/classifier-base" --set epochs=2 --set learning_rate=0.001 --set warmup_epochs=0.1
-  [ -f "$WORK/runs/classifier-ft2/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-ft2" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=84 \
-      --set init_from="$WORK/runs/classifier-ft" --set epochs=8 --set learning_rate=0.001 --set warmup_epochs=0.1
-  [ -f "$WORK/runs/classifier-ft3/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-ft3" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=100 \
-      --set init_from="$WORK/runs/classifier-ft2" --set epochs=8 --set learning_rate=0.001 --set warmup_epochs=0.1
-  [ -f "$WORK/runs/classifier-ft4/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier-ft4" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=128 \
-      --set init_from="$WORK/runs/classifier-ft3" --set epochs=15 --set learning_rate=0.001 --set warmup_epochs=0.1
-  [ -f "$WORK/runs/classifier/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes=108 \
-      --set init_from="$WORK/runs/classifier-ft4" --set epochs=12 --set patience_epochs=12 --set learning_rate=0.001 \
-      --set warmup_epochs=0.1 --set shift_frac=0.05 --set zoom_frac=0.1 --set colour_jitter=0.1
+  clf_stage classifier-base 75
+  warm_restart classifier-ft 22 classifier-base 2
+  warm_restart classifier-ft2 84 classifier-ft 8
+  warm_restart classifier-ft3 100 classifier-ft2 8
+  warm_restart classifier-ft4 128 classifier-ft3 15
+  warm_restart classifier 108 classifier-ft4 12 --set patience_epochs=12 --set shift_frac=0.05 --set zoom_frac=0.1 \
+    --set colour_jitter=0.1
 }
 gan() {
   local resume=()

@@ -71,18 +71,12 @@ def browse(tmp: Path, out: Path, wanted: list[str]) -> None:
             expect(page.get_by_text("Ready:")).to_be_visible(timeout=PREPARE_TIMEOUT_MS)
             page.goto(f"{url}/explorer")
             expect(page.get_by_role("heading", name="Dataset Explorer")).to_be_visible()
-            page.set_viewport_size({"width": WIDTH_PX, "height": TALL_PX})
-            page.locator(".js-plotly-plot").first.wait_for()
-            shoot(page, out / "explorer.png")
-            page.set_viewport_size(window)
+            shoot_tall(page, out / "explorer.png", window)
         if "training" in wanted:
             train_two_runs(env)
             page.goto(f"{url}/training")
             page.get_by_role("tab", name="Runs & comparison").click()
-            page.set_viewport_size({"width": WIDTH_PX, "height": TALL_PX})
-            page.locator(".js-plotly-plot").first.wait_for()
-            shoot(page, out / "training-compare.png")
-            page.set_viewport_size(window)
+            shoot_tall(page, out / "training-compare.png", window)
         if "lookbook" in wanted:
             page.goto(f"{url}/lookbook")
             page.get_by_role("button", name="Reroll", exact=True).first.wait_for()
@@ -105,6 +99,14 @@ def train_two_runs(env: dict[str, str]) -> None:
         judge = ["--classifier", str(ROOT / "checkpoints" / "classifier.keras")]
         subprocess.run([sys.executable, "-m", "lookbook", "score", *judge, str(runs / name)], cwd=ROOT, env=env, check=True)
         print(f"trained and scored {name}")
+
+
+def shoot_tall(page, path: Path, window: dict[str, int]) -> None:
+    """A page of charts in a TALL_PX window once its first chart is drawn; the window is restored after."""
+    page.set_viewport_size({"width": WIDTH_PX, "height": TALL_PX})
+    page.locator(".js-plotly-plot").first.wait_for()
+    shoot(page, path)
+    page.set_viewport_size(window)
 
 
 def shoot(page, path: Path) -> None:

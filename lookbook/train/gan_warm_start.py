@@ -101,9 +101,10 @@ def _from_shared_norm(name: str, weights: list[Any], by_name: dict[str, Any]) ->
     class-free normalisation keeps the moving statistics. [] when `name` is no such layer or the shapes disagree."""
     for suffix, part in _SHARED_NORM_PARTS.items():
         shared = by_name.get(name.removesuffix(suffix) + "_bn") if name.endswith(suffix) else None
-        if shared is None or len(shared.get_weights()) != 4:
+        gamma_beta_mean_var = shared.get_weights() if shared is not None else []
+        if len(gamma_beta_mean_var) != 4:
             continue
-        theirs = shared.get_weights()[part]
+        theirs = gamma_beta_mean_var[part]
         if len(theirs) != len(weights) or any(t.shape[-1] != w.shape[-1] for t, w in zip(theirs, weights, strict=True)):
             return []
         return [np.broadcast_to(t, w.shape).copy() for t, w in zip(theirs, weights, strict=True)]

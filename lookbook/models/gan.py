@@ -303,6 +303,7 @@ class DCGAN(keras.Model):
         self.instance_noise_steps = max(1, int(instance_noise_steps))
         self.ema_decay = float(config.ema_decay)
         self.aux_class_weight = float(config.aux_class_weight) if n_classes else 0.0
+        self.mode_seeking_weight = float(config.mode_seeking_weight)
         self.seed = int(config.seed)
         # The step counter keys every noise draw; replicas agree on it, so only the first one's update is kept.
         self.step_counter = self.add_weight(
@@ -320,6 +321,7 @@ class DCGAN(keras.Model):
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
         self.d_class_tracker = keras.metrics.Mean(name="d_class_acc") if self.aux_class_weight else None
+        self.g_spread_tracker = keras.metrics.Mean(name="g_spread") if self.mode_seeking_weight else None
         self.built = True
 
     def compile(self, d_optimizer: keras.optimizers.Optimizer, g_optimizer: keras.optimizers.Optimizer, **kwargs: Any) -> None:
@@ -333,7 +335,8 @@ class DCGAN(keras.Model):
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
         trackers = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
-        return trackers + ([self.d_class_tracker] if self.d_class_tracker else [])
+        optional = (self.d_class_tracker, self.g_spread_tracker)
+        return trackers + [t for t in optional if t is not None]
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         return self.generator(inputs, training=training)
@@ -373,12 +376,16 @@ class DCGAN(keras.Model):
                 self._apply(self.d_optimizer, tape.gradient(d_loss, self.discriminator.trainable_variables), self.discriminator)
                 self._track_d(d_loss_each, real_logits, fake_logits, real_classes, labels_k)
             g_labels = None if labels is None else labels[:b]  # fakes follow the real class mix
+            if g_labels is not None and self.mode_seeking_weight:
+                g_labels = _paired(g_labels)
             z = self._normal(seed, _NOISE_G, rows)
             with tf.GradientTape() as tape:
                 fake = self.generator(self._g_inputs(z, g_labels), training=True)
                 fake_in = self._d_input(fake, seed, self.d_steps, 1, rows, step)
                 fake_logits, fake_classes = self._d_logits(fake_in, g_labels)
                 g_loss_each = self._g_loss(fake_logits, fake_classes, g_labels)
+                if self.mode_seeking_weight:
+                    g_loss_each = g_loss_each + self.mode_seeking_weight * self._mode_seeking(z, fake)
                 g_loss = tf.nn.compute_average_loss(g_loss_each, global_batch_size=rows.total)
             self._apply(self.g_optimizer, tape.gradient(g_loss, self.generator.trainable_variables), self.generator)
 
@@ -422,6 +429,18 @@ class DCGAN(keras.Model):
         if fake_classes is None:
             return each
         return each + self.aux_class_weight * _class_loss(labels, fake_classes)
+
+    def _mode_seeking(self, z: Any, fake: Any) -> Any:
+        """MSGAN's term per row (Mao et al. 2019): 1 / (image distance / noise distance) of the pair row i,
+        row i + half, which share a category; a row without a partner (odd batch) pays nothing."""
+        half = tf.shape(z)[0] // 2
+        fake = tf.cast(fake, tf.float32)
+        d_image = tf.reduce_mean(tf.abs(fake[:half] - fake[half : 2 * half]), axis=[1, 2, 3])
+        d_noise = tf.reduce_mean(tf.abs(z[:half] - z[half : 2 * half]), axis=1)
+        spread = d_image / d_noise
+        self.g_spread_tracker.update_state(tf.reduce_mean(spread))
+        term = 1.0 / (spread + 1e-5)
+        return tf.concat([term, term, tf.zeros([tf.shape(z)[0] - 2 * half])], 0)
 
     def _d_input(self, images: Any, seed: Any, k: int, which: int, rows: _Rows, step: Any) -> Any:
         """DiffAugment, then annealed instance noise: what D sees of a real (which=0) or fake (which=1) batch."""
@@ -499,6 +518,12 @@ class DCGAN(keras.Model):
                 dst.assign(np.asarray(src.numpy()))
             recalibrate_batch_norm(target, self.noise_dim, self.n_classes, recalibrate_batches, batch_size, self.seed)
         return target
+
+
+def _paired(labels: Any) -> Any:
+    """The first half's labels twice (then any odd row's own): row i and row i + half ask for one category."""
+    half = tf.shape(labels)[0] // 2
+    return tf.concat([labels[:half], labels[:half], labels[2 * half :]], 0)
 
 
 def _class_loss(labels: Any, class_logits: Any) -> Any:

@@ -26,7 +26,7 @@ from lookbook.run import checkpoint
 from lookbook.run.folder import RunDir
 from lookbook.run.lifecycle import RunLifecycle
 
-LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_acc")  # d_class_acc: AC-GAN runs only
+LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_acc", "g_spread")  # the last two: AC-GAN / MSGAN runs only
 
 
 @dataclass

@@ -160,6 +160,16 @@ GAN_GROUPS: tuple[Group, ...] = (
                 help="Class-conditional runs only: D learns to name the category, G to make it nameable. "
                 "It can collapse each category to one image: evaluate within-class diversity during training.",
             ),
+            Field(
+                "mode_seeking_weight",
+                "Mode seeking",
+                "slider",
+                low=0.0,
+                high=2.0,
+                step=0.1,
+                help="G pays when two noises of one category give alike images (MSGAN): against the collapse "
+                "the AC-GAN class loss can cause, so a reroll gives a different garment.",
+            ),
         ),
     ),
     Group(

@@ -22,6 +22,7 @@ METRIC_TITLES: dict[str, str] = {
     "d_real": "D(x)",
     "d_fake": "D(G(z))",
     "d_class_acc": "D class accuracy (AC-GAN)",
+    "g_spread": "G spread (mode seeking)",
     "images_per_s": "images/s",
     "g_lr": "G learning rate",
     "d_lr": "D learning rate",

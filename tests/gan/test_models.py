@@ -201,6 +201,8 @@ def _batches(cfg: GanConfig, n_classes: int, steps: int) -> tf.data.Dataset:
         ({"aux_class_weight": 0.5, "update": "simultaneous", "spectral_norm": True}, 3),
         ({"g_conditioning": "batchnorm", "minibatch_std": True, "d_batch_norm": True, "ema_decay": 0.9}, 3),
         ({"minibatch_std": True, "update": "simultaneous", "d_steps": 1}, 0),
+        ({"mode_seeking_weight": 1.0, "aux_class_weight": 0.3, "g_conditioning": "batchnorm"}, 3),
+        ({"mode_seeking_weight": 1.0}, 0),
     ],
 )
 def test_train_step_runs_and_counts_steps(changes, n_classes):
@@ -214,6 +216,7 @@ def test_train_step_runs_and_counts_steps(changes, n_classes):
     for key in ("d_loss", "g_loss", "d_real", "d_fake") + (("d_class_acc",) if cfg.aux_class_weight else ()):
         assert np.isfinite(history.history[key][-1])
     assert ("d_class_acc" in history.history) == bool(cfg.aux_class_weight)
+    assert ("g_spread" in history.history) == bool(cfg.mode_seeking_weight)
     assert any(not np.allclose(a, b) for a, b in zip(d_before, model.discriminator.trainable_variables))
     assert any(not np.allclose(a, b) for a, b in zip(g_before, model.generator.trainable_variables))
 
@@ -230,6 +233,26 @@ def test_ac_gan_head_learns_the_categories_of_real_images():
     data = tf.data.Dataset.from_tensor_slices((x, labels)).batch(8)
     history = model.fit(data, epochs=3, verbose=0, shuffle=False)
     assert history.history["d_class_acc"][-1] > 0.8
+
+
+def test_mode_seeking_term_pairs_rows_and_pays_for_alike_images():
+    """Row i and row i + half ask for one category; each pair pays 1 / (image distance / noise distance), an odd
+    row pays nothing, and the tracker records the mean spread."""
+    np.testing.assert_array_equal(gan._paired(tf.constant([4, 7, 1, 2, 9])).numpy(), [4, 7, 4, 7, 9])
+    model = _dcgan(tiny(conditional=True, mode_seeking_weight=1.0), n_classes=3)
+    z = noise(5, 16)
+    fake = np.random.default_rng(2).uniform(-1, 1, (5, 32, 32, 3)).astype(np.float32)
+    fake[3] = fake[1] + 0.01  # the second pair is nearly one image: it pays far more
+    term = model._mode_seeking(tf.constant(z), tf.constant(fake)).numpy()
+    spread = np.abs(fake[:2] - fake[2:4]).mean(axis=(1, 2, 3)) / np.abs(z[:2] - z[2:4]).mean(axis=1)
+    np.testing.assert_allclose(term, [*(1 / (spread + 1e-5)), *(1 / (spread + 1e-5)), 0.0], rtol=1e-5)
+    assert term[1] > 20 * term[0]
+    assert model.g_spread_tracker.result().numpy() == pytest.approx(spread.mean(), rel=1e-5)
+
+
+def test_mode_seeking_needs_alternating_updates():
+    with pytest.raises(LookbookError, match="mode_seeking_weight needs update=alternating"):
+        tiny(mode_seeking_weight=1.0, update="simultaneous").validate()
 
 
 def test_ac_gan_needs_a_conditional_model():

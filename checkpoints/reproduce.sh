@@ -7,7 +7,7 @@
 # fpid-medium/ (2,764 at 225-512 px), each styles.csv + images/ (default ../shared/fixtures); WORK_DIR receives the
 # prepared data, the runs and the eval JSON (default workspace/model-card). On 2 CPU cores: about 6.8 h for the
 # classifier (6.8 h) and the generator (4.3 h, then a 1 h fine-tune) side by side, one core each, then about 15 min of
-# evaluation and 80 of recipe comparison. Stages whose output exists are skipped, so a rerun resumes; an interrupted generator run
+# evaluation and 155 of recipe comparison. Stages whose output exists are skipped, so a rerun resumes; an interrupted generator run
 # continues with --resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,7 +99,7 @@ python benchmarks/bench_per_category.py --generator "$WORK/runs/generator" --cla
 "$PY" benchmarks/plot_mistakes.py --report "$WORK/eval/classifier.json" --data "$WORK/fpid64-test" \
   --out "$WORK/eval/classifier-mistakes.png"
 
-# 5. Equal-budget recipe comparison (about 80 minutes on core 1): 25 training minutes each from scratch, same data and
+# 5. Equal-budget recipe comparison (about 80 minutes on core 1, then 75 on both): 25 training minutes each from scratch, same data and
 #    categories, each run's 2,000 garments scored by the shipped classifier.
 cmp() { # name preset [--set ...]
   local name=$1 preset=$2
@@ -107,12 +107,27 @@ cmp() { # name preset [--set ...]
   [ -f "$WORK/runs/$name/generator.keras" ] ||
     taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$name" --preset "$preset" \
       --set include_categories=$CATS --set max_minutes=25 --set epochs=1000 --set checkpoint_every_minutes=10 "$@"
-  lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$name" \
-    --images 2000 --seed 0 > "$WORK/eval/$name.json"
+  [ -f "$WORK/eval/$name.json" ] ||
+    lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$name" \
+      --images 2000 --seed 0 > "$WORK/eval/$name.json"
 }
 cmp cmp-plain plain
 cmp cmp-balanced modern
 cmp cmp-natural modern --set class_balance=0
+#    Then plain and the shipped recipe resumed exactly to 100 training minutes each, side by side (75 more minutes on
+#    both cores), and scored once both have stopped.
+to_100() { # name core
+  [ -f "$WORK/eval/$1-100.json" ] ||
+    taskset -c "$2" "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$1" --resume --set max_minutes=100
+}
+to_100 cmp-plain 0 &
+to_100 cmp-balanced 1 &
+wait
+for name in cmp-plain cmp-balanced; do
+  [ -f "$WORK/eval/$name-100.json" ] ||
+    lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$name" \
+      --images 2000 --seed 0 > "$WORK/eval/$name-100.json"
+done
 
 # 6. Upscaler (about 45 minutes on one core, 7 of them reading the photos) and its figures.
 [ -f "$WORK/runs/upscaler/upscaler.keras" ] ||

@@ -168,7 +168,8 @@ GAN_GROUPS: tuple[Group, ...] = (
                 high=2.0,
                 step=0.1,
                 help="G pays when two noises of one category give alike images (MSGAN): against the collapse "
-                "the AC-GAN class loss can cause, so a reroll gives a different garment.",
+                "the AC-GAN class loss can cause. Keep it small: on product photos 0.3 and more buy variety with "
+                "noise and grey backgrounds, not with other garments (checkpoints/README.md).",
             ),
         ),
     ),

@@ -99,17 +99,21 @@ python benchmarks/bench_per_category.py --generator "$WORK/runs/generator" --cla
 "$PY" benchmarks/plot_mistakes.py --report "$WORK/eval/classifier.json" --data "$WORK/fpid64-test" \
   --out "$WORK/eval/classifier-mistakes.png"
 
-# 5. Equal-budget recipe comparison (about 80 minutes on core 1, then 75 on both): 25 training minutes each from scratch, same data and
-#    categories, each run's 2,000 garments scored by the shipped classifier.
+# 5. Equal-budget recipe comparison (about 80 minutes on core 1, then 75 on both): 25 training minutes each from
+#    scratch, same data and categories, each run's 2,000 garments scored by the shipped classifier.
+score() { # run name, figure file: written once, and only whole (a failed eval stops the script and leaves no file)
+  [ -f "$2" ] && return
+  lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$1" \
+    --images 2000 --seed 0 > "$2.tmp"
+  mv "$2.tmp" "$2"
+}
 cmp() { # name preset [--set ...]
   local name=$1 preset=$2
   shift 2
   [ -f "$WORK/runs/$name/generator.keras" ] ||
     taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$name" --preset "$preset" \
       --set include_categories=$CATS --set max_minutes=25 --set epochs=1000 --set checkpoint_every_minutes=10 "$@"
-  [ -f "$WORK/eval/$name.json" ] ||
-    lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$name" \
-      --images 2000 --seed 0 > "$WORK/eval/$name.json"
+  score "$name" "$WORK/eval/$name.json"
 }
 cmp cmp-plain plain
 cmp cmp-balanced modern
@@ -123,11 +127,8 @@ to_100() { # name core
 to_100 cmp-plain 0 &
 to_100 cmp-balanced 1 &
 wait
-for name in cmp-plain cmp-balanced; do
-  [ -f "$WORK/eval/$name-100.json" ] ||
-    lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$name" \
-      --images 2000 --seed 0 > "$WORK/eval/$name-100.json"
-done
+score cmp-plain "$WORK/eval/cmp-plain-100.json"
+score cmp-balanced "$WORK/eval/cmp-balanced-100.json"
 
 # 6. Upscaler (about 45 minutes on one core, 7 of them reading the photos) and its figures.
 [ -f "$WORK/runs/upscaler/upscaler.keras" ] ||

@@ -67,7 +67,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     split.add_argument("--train-out", required=True, type=Path, metavar="DIR", help="where to write the train part")
     split.add_argument("--test-out", required=True, type=Path, metavar="DIR", help="where to write the test part")
     split.add_argument("--test-share", type=float, default=0.2, help="share of every category held out (default 0.2)")
-    split.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    split.add_argument(
+        "--seed", type=int, default=0, help="seeds the split, which depends only on record ids and category sizes (default 0)"
+    )
     split.set_defaults(func=run_split)
 
     merge = subparsers.add_parser("merge", help="merge prepared datasets of one image size into one")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -14,30 +15,38 @@ from lookbook.errors import LookbookError
 CHUNK_IMAGES = 4096  # images copied per step, so a large cache never sits in memory
 
 
-def stratified_holdout(categories: np.ndarray, test_share: float, seed: int) -> np.ndarray:
+def stratified_holdout(categories: np.ndarray, keys: np.ndarray, test_share: float, seed: int) -> np.ndarray:
     """Boolean mask of test rows: `test_share` of every category (at least one when it has two or more rows)."""
     if not 0.0 < test_share < 1.0:
         raise LookbookError(f"--test-share must be between 0 and 1, got {test_share}")
     test = np.zeros(len(categories), bool)
-    test[stratified_parts(np.arange(len(categories)), categories, test_share, 0.0, seed)["test"]] = True
+    test[stratified_parts(np.arange(len(categories)), categories, keys, test_share, 0.0, seed)["test"]] = True
     return test
 
 
+def key_order(keys: np.ndarray, seed: int) -> np.ndarray:
+    """A seeded order of `keys` that depends on nothing but each key and the seed (hash rank, ties by key)."""
+    digests = [hashlib.blake2b(f"{seed}:{key}".encode(), digest_size=8).hexdigest() + str(key) for key in keys]
+    return np.argsort(np.array(digests, dtype=object), kind="stable")
+
+
 def stratified_parts(
-    rows: np.ndarray, labels: np.ndarray, test_share: float, val_share: float, seed: int
+    rows: np.ndarray, labels: np.ndarray, keys: np.ndarray, test_share: float, val_share: float, seed: int
 ) -> dict[str, np.ndarray]:
     """`rows` dealt into "test", "validation" and "train" parts by label, `test_share` and `val_share` of each label.
 
-    Each label is shuffled by its own generator, seeded by (seed, its rank among the labels), so adding a label
-    leaves the others' parts alone. Every label keeps at least one training row; with two or more it gives the test
-    part at least one (a share above 0 asks for it), and with three or more left the validation part too.
+    Within a label, rows are ranked by a seeded hash of their key (the record id), so a record's part depends only
+    on its own id, the seed and how many records share its label: not on row order, the machine, or other labels.
+    Every label keeps at least one training row; with two or more it gives the test part at least one (a share above
+    0 asks for it), and with three or more left the validation part too.
     """
     by_label: dict[str, list[int]] = {}
     for r in rows:
         by_label.setdefault(str(labels[r]), []).append(int(r))
     parts: dict[str, list[np.ndarray]] = {"test": [], "validation": [], "train": []}
-    for i, label in enumerate(sorted(by_label)):
-        members = np.random.default_rng([seed, i]).permutation(np.array(by_label[label]))
+    for label in sorted(by_label):
+        members = np.array(by_label[label])
+        members = members[key_order(keys[members], seed)]
         n = len(members)
         n_test = min(n - 1, max(1, round(n * test_share))) if test_share > 0 and n >= 2 else 0
         n_val = min(n - n_test - 1, max(1, round(n * val_share))) if val_share > 0 and n - n_test >= 3 else 0
@@ -101,7 +110,7 @@ def split_dataset(
     """Write disjoint, category-stratified train and test datasets from one prepared dataset."""
     ds = PreparedDataset.open(source)
     cats = ds.index["category"].fillna("unmapped").to_numpy(dtype=str)
-    test = stratified_holdout(cats, test_share, seed)
+    test = stratified_holdout(cats, ds.index["record_id"].to_numpy(dtype=str), test_share, seed)
     origin = {"split_of": str(Path(source).resolve()), "test_share": test_share, "split_seed": seed}
     train_ds = write_subset(ds, np.flatnonzero(~test), Path(train_out), {**origin, "split": "train"})
     test_ds = write_subset(ds, np.flatnonzero(test), Path(test_out), {**origin, "split": "test"})

@@ -60,9 +60,9 @@ def choose_labels(labels: np.ndarray, config: ClassifierConfig) -> tuple[list[st
 
 
 def split_rows(
-    split_column: pd.Series, labels: np.ndarray, label_map: list[str], config: ClassifierConfig
+    split_column: pd.Series, labels: np.ndarray, keys: np.ndarray, label_map: list[str], config: ClassifierConfig
 ) -> dict[str, np.ndarray]:
-    """Row indices of the train, validation and test splits, stratified by label and seeded.
+    """Row indices of the train, validation and test splits, stratified by label and seeded by each row's key.
 
     With `split_by_source`, records keep their source's split: "test" is the test split ("validation" is, when a
     source has no test split, as DeepFashion2), and "all" records are split like any other.
@@ -82,9 +82,9 @@ def split_rows(
         # a source with its own splits gives its train rows to training; validation is carved from them only if it has none
         carve = fixed_train & (not val.any())
         parts["train"].append(np.flatnonzero(fixed_train & ~carve))
-        _deal(parts, stratified_parts(np.flatnonzero(carve), labels, 0.0, config.val_fraction, config.seed))
+        _deal(parts, stratified_parts(np.flatnonzero(carve), labels, keys, 0.0, config.val_fraction, config.seed))
         free = usable & ~test & ~val & ~fixed_train
-    _deal(parts, stratified_parts(np.flatnonzero(free), labels, config.test_fraction, config.val_fraction, config.seed))
+    _deal(parts, stratified_parts(np.flatnonzero(free), labels, keys, config.test_fraction, config.val_fraction, config.seed))
     return {
         name: np.sort(np.concatenate(rows)).astype(np.int64) if rows else np.zeros(0, np.int64) for name, rows in parts.items()
     }
@@ -148,7 +148,7 @@ def _train(
             f"{ds.root} has {len(label_map)} {config.label_column} label(s) with at least {config.min_images_per_class} images "
             f"({kept}); a classifier needs two or more (add data, or lower min_images_per_class)"
         )
-    splits = split_rows(ds.index["split"], labels, label_map, config)
+    splits = split_rows(ds.index["split"], labels, ds.index["record_id"].to_numpy(dtype=str), label_map, config)
     if len(splits["test"]) == 0:
         raise LookbookError("the test split is empty (with split_by_source, the sources need test or validation records)")
     lookup = {c: i for i, c in enumerate(label_map)}

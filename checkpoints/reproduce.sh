@@ -4,11 +4,11 @@
 #   bash checkpoints/reproduce.sh [FIXTURES_DIR] [WORK_DIR]
 #
 # FIXTURES_DIR holds the three FPID roots fpid/ (6,923 products at 224 px), fpid-small/ (22,760 at 60x80) and
-# fpid-medium/ (2,764 at 225-512 px), each styles.csv + images/ (default ../shared/fixtures); WORK_DIR receives the
-# prepared data, the runs and the eval JSON (default workspace/model-card). On 2 CPU cores: about 6.8 h for the
-# classifier (6.8 h) and the generator (4.3 h, then a 1 h fine-tune) side by side, one core each, then about 15 min of
-# evaluation and 155 of recipe comparison. Stages whose output exists are skipped, so a rerun resumes; an interrupted generator run
-# continues with --resume.
+# fpid-medium/ (2,764 at 225-512 px), each styles.csv + images/ (default ../shared/fixtures), and the consumer photos
+# clothing-folders/; WORK_DIR receives the prepared data, the runs and the eval JSON (default workspace/model-card).
+# On 2 CPU cores with AVX-512 (bfloat16), one core each: about 2 h for the classifier, 1 h 10 min for the generator
+# and 50 min of recipe comparison beside it, then about 20 min of evaluation and 45 for the upscaler. Stages whose
+# output exists are skipped, so a rerun resumes; an interrupted generator run continues with --resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FIX=${1:-../shared/fixtures}
@@ -19,7 +19,8 @@ lookbook() { "$PY" -m lookbook "$@"; }
 export TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 
 # 1. Data: a 64 px cache of every product of the three roots (thumbnails are downsampled 80 -> 64 like the rest),
-#    then a category-stratified 80/20 split (seed 0). The test part is only ever used for evaluation.
+#    then a category-stratified 80/20 split (seed 0; a product's part depends only on its id, the seed and its
+#    category's size). The test part is only ever used for evaluation.
 [ -f "$WORK/fpid64/index.parquet" ] ||
   lookbook data prepare --out "$WORK/fpid64" --fpid "$FIX/fpid" --fpid "$FIX/fpid-small" --fpid "$FIX/fpid-medium" --size 64
 [ -f "$WORK/fpid64-test/index.parquet" ] ||
@@ -31,6 +32,10 @@ export TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 [ -f "$WORK/folders64-test/index.parquet" ] ||
   lookbook data split "$WORK/folders64" --train-out "$WORK/folders64-train" --test-out "$WORK/folders64-test" --test-share 0.2 --seed 0
 [ -f "$WORK/clf-train/index.parquet" ] || lookbook data merge "$WORK/fpid64-train" "$WORK/folders64-train" --out "$WORK/clf-train"
+#    Generator snapshots are chosen on a part of the training data, never on the test part.
+[ -f "$WORK/fpid64-select/index.parquet" ] ||
+  lookbook data split "$WORK/fpid64-train" --train-out "$WORK/fpid64-select-rest" --test-out "$WORK/fpid64-select" \
+    --test-share 0.2 --seed 1
 
 # 2. The generator's categories: every outfit category with at least 50 training images (44 of them).
 CATS=tshirt,shirt,top,kurta,kurti,sweater,jacket,jeans,trousers,capris,salwar,track_pants,leggings,shorts,skirt,dress
@@ -38,97 +43,67 @@ CATS=$CATS,saree,nightwear,casual_shoes,sports_shoes,formal_shoes,heels,flats,sa
 CATS=$CATS,laptop_bag,duffel_bag,wallet,watch,sunglasses,belt,hat,tie,scarf,dupatta,socks,earrings,necklace,ring
 CATS=$CATS,bracelet,cufflinks
 
-# 3. Classifier (core 0; also the judge of every quality figure): the cnn preset on both train parts (its own split of
-#    them: 90% train, 5% validation for early stopping and the confidence temperature, 5% its own test), and
-#    generator (core 1): the modern preset for 6,131 steps, then a fine-tune from it with an AC-GAN head (weight 0.3,
-#    1,786 steps; a warm start copies every G and D layer, D's class head starts fresh): the shipped generator.
-#    The classifier trains in six stages on the same split: the preset's 6 epochs, then five warm restarts from the
-#    previous weights (AdamW 1e-3 cosine-decayed again: 2 epochs, 8 epochs ended by an 84-minute budget 108 steps
-#    into the eighth, 8 full epochs in 61 minutes, 15 epochs in 103 minutes, then 12 epochs in 89 minutes with half
-#    the shifts, zooms and colour jitter); the sixth is the shipped classifier.
-clf_stage() { # run name, time budget in minutes, then the stage's own --set options
-  local name=$1 minutes=$2
-  shift 2
-  [ -f "$WORK/runs/$name/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/$name" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set max_minutes="$minutes" "$@"
-}
-warm_restart() { # run name, minutes, the run it starts from, epochs, then extra --set options
-  local name=$1 minutes=$2 from=$3 epochs=$4
-  shift 4
-  clf_stage "$name" "$minutes" --set init_from="$WORK/runs/$from" --set epochs="$epochs" --set learning_rate=0.001 \
-    --set warmup_epochs=0.1 "$@"
-}
-clf() {
-  clf_stage classifier-base 75
-  warm_restart classifier-ft 22 classifier-base 2
-  warm_restart classifier-ft2 84 classifier-ft 8
-  warm_restart classifier-ft3 100 classifier-ft2 8
-  warm_restart classifier-ft4 128 classifier-ft3 15
-  warm_restart classifier 108 classifier-ft4 12 --set patience_epochs=12 --set shift_frac=0.05 --set zoom_frac=0.1 \
-    --set colour_jitter=0.1
-}
-gan() {
+finished() { [ -f "$WORK/runs/$1/status.json" ] && grep -q '"state": "finished"' "$WORK/runs/$1/status.json"; }
+gan_run() { # core, run name, preset, then --set options; resumes a run that was stopped
+  local core=$1 name=$2 preset=$3
+  shift 3
   local resume=()
-  [ -f "$WORK/runs/modern/config.json" ] && resume=(--resume)
-  [ -f "$WORK/runs/modern/generator.keras" ] ||
-    taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/modern" --preset modern "${resume[@]}" \
-      --set include_categories=$CATS --set max_steps=6131 --set epochs=1000 --set checkpoint_every_minutes=10
-  resume=()
-  [ -f "$WORK/runs/generator/config.json" ] && resume=(--resume)
-  [ -f "$WORK/runs/generator/generator.keras" ] ||
-    taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/generator" --preset modern "${resume[@]}" \
-      --set include_categories=$CATS --set init_from="$WORK/runs/modern" --set aux_class_weight=0.3 --set max_steps=1786 \
-      --set epochs=1000 --set checkpoint_every_minutes=10
+  [ -f "$WORK/runs/$name/config.json" ] && resume=(--resume)
+  finished "$name" ||
+    taskset -c "$core" "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$name" --preset "$preset" \
+      "${resume[@]}" --set include_categories=$CATS --set epochs=1000 --set checkpoint_every_minutes=10 "$@"
+}
+
+# 3. Classifier (core 0; also the judge of every quality figure): the cnn preset with a stride-1 stem and lighter
+#    augmentation, 36 epochs from scratch on both train parts (its own split of them: 90% train, 5% validation for
+#    early stopping and the confidence temperature, 5% its own test).
+clf() {
+  [ -f "$WORK/runs/classifier/classifier.keras" ] ||
+    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier" --preset cnn \
+      --set test_fraction=0.05 --set val_fraction=0.05 --set stem_stride=1 --set epochs=36 --set patience_epochs=36 \
+      --set max_minutes=125 --set shift_frac=0.05 --set zoom_frac=0.1 --set colour_jitter=0.1
+}
+#    Generator (core 1): the modern preset for 9,000 steps, stopped once at 20 training minutes to keep a copy for
+#    the recipe comparison (a stopped run resumes exactly), then a fine-tune from it with per-class batch norm, an
+#    AC-GAN head and equal category shares (a warm start copies every G and D layer; new layers start fresh): the
+#    shipped generator.
+gan() {
+  if [ ! -d "$WORK/runs/cmp-modern-20" ]; then
+    gan_run 1 modern modern --set max_steps=9000 --set max_minutes=20
+    cp -a "$WORK/runs/modern" "$WORK/runs/cmp-modern-20"
+  fi
+  [ -f "$WORK/runs/generator/config.json" ] ||
+    taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/modern" --resume --set max_minutes=0
+  gan_run 1 generator modern --set init_from="$WORK/runs/modern" --set g_conditioning=batchnorm --set aux_class_weight=0.3 \
+    --set class_balance=1.0 --set max_steps=1800
+  # 4. Equal-budget recipe comparison on the same core: 20 training minutes each from scratch, same data and categories
+  gan_run 1 cmp-plain-20 plain --set max_minutes=20
+  gan_run 1 cmp-natural-20 modern --set class_balance=0 --set max_minutes=20
 }
 clf & gan & wait
 
-# 4. Figures: the classifier's accuracy on the held-out split (all three image sizes) and on real consumer photos,
+# 5. Figures: the classifier's accuracy on the held-out split (all three image sizes) and on real consumer photos,
 #    generator quality against the held-out split (2,000 generated images, seed 0), a sample grid per category.
-mkdir -p "$WORK/eval/samples"
-lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" > "$WORK/eval/classifier.json"
-lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/folders64-test" --split all > "$WORK/eval/classifier-consumer.json"
-lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/generator" \
-  --images 2000 --seed 0 > "$WORK/eval/generator.json"
-for cat in ${CATS//,/ }; do
-  lookbook sample --generator "$WORK/runs/generator" --classifier "$WORK/runs/classifier" --categories "$cat" \
-    --per-row 8 --rows 2 --tile-px 64 --title "$cat" --out "$WORK/eval/samples/$cat.png"
-done
-python benchmarks/bench_per_category.py --generator "$WORK/runs/generator" --classifier "$WORK/runs/classifier" \
-  --data "$WORK/fpid64-test" --per-category 100 > "$WORK/eval/per_category.md"
-"$PY" benchmarks/plot_mistakes.py --report "$WORK/eval/classifier.json" --data "$WORK/fpid64-test" \
-  --out "$WORK/eval/classifier-mistakes.png"
-
-# 5. Equal-budget recipe comparison (about 80 minutes on core 1, then 75 on both): 25 training minutes each from
-#    scratch, same data and categories, each run's 2,000 garments scored by the shipped classifier.
-score() { # run name, figure file: written once, and only whole (a failed eval stops the script and leaves no file)
+score() { # generator run, figure file: written once, and only whole (a failed eval stops the script and leaves no file)
   [ -f "$2" ] && return
   lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" --generator "$WORK/runs/$1" \
     --images 2000 --seed 0 > "$2.tmp"
   mv "$2.tmp" "$2"
 }
-cmp() { # name preset [--set ...]
-  local name=$1 preset=$2
-  shift 2
-  [ -f "$WORK/runs/$name/generator.keras" ] ||
-    taskset -c 1 "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$name" --preset "$preset" \
-      --set include_categories=$CATS --set max_minutes=25 --set epochs=1000 --set checkpoint_every_minutes=10 "$@"
-  score "$name" "$WORK/eval/$name.json"
-}
-cmp cmp-plain plain
-cmp cmp-balanced modern
-cmp cmp-natural modern --set class_balance=0
-#    Then plain and the shipped recipe resumed exactly to 100 training minutes each, side by side (75 more minutes on
-#    both cores), and scored once both have stopped.
-to_100() { # name core
-  [ -f "$WORK/eval/$1-100.json" ] ||
-    taskset -c "$2" "$PY" -m lookbook train gan --data "$WORK/fpid64-train" --run "$WORK/runs/$1" --resume --set max_minutes=100
-}
-to_100 cmp-plain 0 &
-to_100 cmp-balanced 1 &
-wait
-score cmp-plain "$WORK/eval/cmp-plain-100.json"
-score cmp-balanced "$WORK/eval/cmp-balanced-100.json"
+mkdir -p "$WORK/eval/samples"
+lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/fpid64-test" > "$WORK/eval/classifier.json"
+lookbook eval --classifier "$WORK/runs/classifier" --data "$WORK/folders64-test" --split all > "$WORK/eval/classifier-consumer.json"
+"$PY" benchmarks/bench_consumer_photos.py --classifier "$WORK/runs/classifier" --data "$WORK/folders64-test" \
+  > "$WORK/eval/consumer.txt"
+for run in generator cmp-modern-20 cmp-plain-20 cmp-natural-20; do score "$run" "$WORK/eval/$run.json"; done
+for cat in ${CATS//,/ }; do
+  lookbook sample --generator "$WORK/runs/generator" --classifier "$WORK/runs/classifier" --categories "$cat" \
+    --per-row 8 --rows 2 --tile-px 64 --title "$cat" --out "$WORK/eval/samples/$cat.png"
+done
+"$PY" benchmarks/bench_per_category.py --generator "$WORK/runs/generator" --classifier "$WORK/runs/classifier" \
+  --data "$WORK/fpid64-test" --per-category 100 > "$WORK/eval/per_category.md"
+"$PY" benchmarks/plot_mistakes.py --report "$WORK/eval/classifier.json" --data "$WORK/fpid64-test" \
+  --out "$WORK/eval/classifier-mistakes.png"
 
 # 6. Upscaler (about 45 minutes on one core, 7 of them reading the photos) and its figures.
 [ -f "$WORK/runs/upscaler/upscaler.keras" ] ||

@@ -39,8 +39,9 @@ def test_the_default_generator_is_the_modern_preset_with_run_settings_only():
     from lookbook.train.presets import gan_preset
 
     shipped = stored_config(load_generator(default_generator_path()).meta["config"])
-    # reproduce.sh ships a fine-tune: a warm start from the modern run's checkpoint with an AC-GAN head in D
-    fine_tune = {"init_from", "aux_class_weight", "max_steps"}
+    # reproduce.sh ships a fine-tune: a warm start from the modern run's checkpoint with an AC-GAN head in D, per-class
+    # batch norm in G and equal category shares
+    fine_tune = {"init_from", "aux_class_weight", "max_steps", "g_conditioning", "class_balance"}
     assert set(gan_preset("modern").diff(shipped)) <= RUN_SETTINGS | fine_tune
 
 
@@ -49,12 +50,13 @@ def test_the_default_classifier_is_the_cnn_preset_with_run_settings_only():
 
     classifier = load_classifier(default_classifier_path())
     shipped = ClassifierConfig.from_dict(classifier.meta["config"])
-    # reproduce.sh trains on 90% of the train parts (5% validation, 5% its own test) within a time budget, and ships
-    # the last of its warm restarts from the previous weights at a lower peak learning rate, with lighter augmentation
-    run_settings = {"test_fraction", "val_fraction", "max_minutes"}
-    warm_restart = {"init_from", "epochs", "patience_epochs", "learning_rate", "warmup_epochs"}
+    # reproduce.sh trains on 90% of the train parts (5% validation, 5% its own test) within a time budget: the preset
+    # with a stride-1 stem, more epochs and lighter augmentation
+    run_settings = {"test_fraction", "val_fraction", "max_minutes", "epochs", "patience_epochs"}
+    full_resolution_stem = {"stem_stride"}
     lighter_augmentation = {"shift_frac", "zoom_frac", "colour_jitter"}
-    assert set(preset_config("cnn").diff(shipped)) <= run_settings | warm_restart | lighter_augmentation
+    assert set(preset_config("cnn").diff(shipped)) <= run_settings | full_resolution_stem | lighter_augmentation
+    assert shipped.stem_stride == 1 and not shipped.init_from
     assert classifier.test_time_flip and 0.3 < classifier.temperature < 3.0
 
 

@@ -61,7 +61,8 @@ def test_quality_baselines_rank_real_above_blur_above_noise(fpid_run):
     assert base["real_vs_real"]["kid"] < base["blurred_vs_real"]["kid"] < base["noise_vs_real"]["kid"]
     assert abs(base["real_vs_real"]["kid"]) < 3 * max(out["metrics"]["kid_std"], 1e-3) + 0.02
     assert base["real_vs_real"]["mix_tv"] < 0.15 < base["noise_vs_real"]["mix_tv"]
-    assert base["real_vs_real"]["entropy"] > 2 * base["noise_vs_real"]["entropy"]
+    # noise collapses onto a few categories; real photos spread over many (entropy is normalised to 0..1)
+    assert base["real_vs_real"]["entropy"] > base["noise_vs_real"]["entropy"] + 0.2
 
 
 def test_report_on_consumer_photos_counts_labels_it_does_not_know(fpid_run, fixtures_dir, tmp_path):

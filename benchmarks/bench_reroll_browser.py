@@ -9,7 +9,8 @@ garment. Prints one JSON object: p50/p95/max in ms per round and overall, whethe
 are above the fold, and the share of rerolls whose slot shows the category asked for. Target: p95 <= 250 ms on 2 cores.
 
 `--share-per-category N` measures instead, without a browser, what the page's Reroll runs (LookbookEditor.set_category, then
-LookbookEditor.reroll) for every category the shipped models can deliver, N rerolls each: the share labelled as asked.
+LookbookEditor.reroll) for every category the shipped models can deliver, N rerolls each: the share labelled as asked,
+the share labelled so at least `accept_confidence` surely, and the candidates drawn per reroll.
 """
 
 from __future__ import annotations
@@ -105,29 +106,34 @@ def main() -> None:
 
 
 def share_per_category(n: int) -> None:
-    """Every category the shipped models deliver, asked of a slot and rerolled `n` times through the LookbookEditor."""
+    """Every category the shipped models deliver, asked of a slot and rerolled `n` times through the LookbookEditor:
+    the share labelled as asked, the share labelled so at least `accept_confidence` surely, and the candidates drawn."""
     from lookbook.compose import LookbookEditor, Studio
-    from lookbook.compose.outfit import CANDIDATES
+    from lookbook.compose.outfit import CANDIDATES, FillConfig
 
+    accept = FillConfig().accept_confidence
     editor = LookbookEditor.new(Studio.open(), template="casual", pages=1, seed=1)
-    shares, tried = {}, []
+    by_category, tried = {}, []
     for category in editor.studio.deliverable():
         editor.set_category(0, 0, category)
-        shown = []
-        for _ in range(n):
-            g = editor.reroll(0, 0)
-            shown.append(g.ok)
-            tried.append(g.tried)
-        shares[category] = round(sum(shown) / n, 3)
-    every = sum(v * n for v in shares.values()) / (n * len(shares))
+        shown = [editor.reroll(0, 0) for _ in range(n)]
+        tried += [g.tried for g in shown]
+        by_category[category] = {
+            "asked": round(sum(g.ok for g in shown) / n, 3),
+            "sure": round(sum(g.ok and g.confidence >= accept for g in shown) / n, 3),
+            "drawn": round(float(np.mean([g.tried for g in shown])), 1),
+        }
+    shares = [v["asked"] for v in by_category.values()]
     print(
         json.dumps(
             {
                 "candidates": CANDIDATES,
-                "rerolls": n * len(shares),
-                "share_showing_asked_category": round(every, 3),
+                "accept_confidence": accept,
+                "rerolls": n * len(by_category),
+                "share_showing_asked_category": round(float(np.mean(shares)), 3),
+                "share_sure": round(float(np.mean([v["sure"] for v in by_category.values()])), 3),
                 "mean_candidates_drawn": round(float(np.mean(tried)), 2),
-                "by_category": dict(sorted(shares.items(), key=lambda kv: kv[1])),
+                "by_category": dict(sorted(by_category.items(), key=lambda kv: (kv[1]["sure"], kv[1]["asked"]))),
             },
             indent=2,
         )

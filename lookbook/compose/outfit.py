@@ -17,8 +17,8 @@ from lookbook.config import Config, check
 from lookbook.data.taxonomy import display_name
 
 _VARIATION_SALT = 7919  # keeps variation seeds apart from candidate seeds derived from the same base seed
-# Latents a conditional slot may draw to find one the classifier labels as asked. Drawn 1, then 3, then the rest, so a
-# category the generator makes well costs one forward pass; the last batch bounds a reroll's latency.
+# Latents a conditional slot may draw to find one the classifier labels as asked, surely enough. Drawn 1, then 3, then
+# the rest, so a category the generator makes well costs one forward pass; the last batch bounds a reroll's latency.
 CANDIDATES = 12
 
 
@@ -28,7 +28,10 @@ class FillConfig(Config):
 
     candidate_batches: tuple[int, ...] = (8, 24, 96, 128)  # latents generated and classified per attempt (unconditional)
     candidates: int = CANDIDATES  # most latents a conditional slot draws to find one labelled as asked
-    accept_confidence: float = 0.5  # stop searching once a matching candidate is at least this sure (probability 0-1)
+    # Stop searching once a matching candidate is at least this sure (probability 0-1). A faint or washed-out garment
+    # is often still labelled as asked, but less surely; with the default models 12 candidates nearly always hold a
+    # match at 0.7 (checkpoints/README.md has the figures per category).
+    accept_confidence: float = 0.7
     variation_strength: float = 0.35  # step towards a random latent, as a fraction of one (0 = the same garment)
     n_variations: int = 6  # variations offered in one row
 
@@ -114,10 +117,9 @@ def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config:
     """A garment derived from `seed` that the classifier labels as one of `accepted`.
 
     A conditional generator is asked for `asked`: candidate 0 is latent(seed) itself, candidate k latent(derive_seed(seed,
-    k)), drawn in batches of 1, 3, ... up to `config.candidates`, stopping at the first batch with a match. An
-    unconditional one searches derive_seed(seed, k) in `config.candidate_batches` until a match reaches
-    `accept_confidence`. The most confident match is kept; without any, the closest candidate (most probability on
-    `accepted`), whose message says so.
+    k)), drawn in batches of 1, 3, ... up to `config.candidates`. An unconditional one searches derive_seed(seed, k) in
+    `config.candidate_batches`. Either stops at the first batch where a match reaches `accept_confidence`. The most
+    confident match is kept; without any, the closest candidate (most probability on `accepted`), whose message says so.
     """
     conditional = asked is not None
     batches = growing_batches(config.candidates) if conditional else config.candidate_batches
@@ -125,7 +127,6 @@ def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config:
     cached = GARMENTS.get(key)
     if cached is not None:
         return cached
-    accept = 0.0 if conditional else config.accept_confidence
     best: Garment | None = None  # the most confident match
     closest: Garment | None = None  # the candidate with most probability on `accepted`, while nothing matches
     tried = 0
@@ -136,7 +137,7 @@ def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config:
         best = max([g for g in (best, *drawn) if g is not None and g.ok], key=lambda g: g.confidence, default=None)
         if best is None:
             closest = max([g for g in (closest, *drawn) if g is not None], key=lambda g: g.match_probability)
-        elif best.confidence >= accept:
+        elif best.confidence >= config.accept_confidence:
             break
     chosen = dataclasses.replace(best or closest, tried=tried)
     GARMENTS.put(key, chosen)

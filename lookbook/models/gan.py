@@ -303,6 +303,7 @@ class DCGAN(keras.Model):
         self.instance_noise_steps = max(1, int(instance_noise_steps))
         self.ema_decay = float(config.ema_decay)
         self.aux_class_weight = float(config.aux_class_weight) if n_classes else 0.0
+        self.aux_margin = float(config.aux_margin)
         self.mode_seeking_weight = float(config.mode_seeking_weight)
         self.seed = int(config.seed)
         # The step counter keys every noise draw; replicas agree on it, so only the first one's update is kept.
@@ -424,11 +425,16 @@ class DCGAN(keras.Model):
         return each + self.aux_class_weight * _class_loss(labels, real_classes)
 
     def _g_loss(self, fake_logits: Any, fake_classes: Any, labels: Any) -> Any:
-        """G's loss per fake, plus the AC-GAN term: D should name each fake's category as the one asked for."""
+        """G's loss per fake, plus the AC-GAN term: D should name each fake's category as the one asked for. With
+        `aux_margin` the term is a hinge: a fake D already names surely enough is not pushed towards the category's most
+        nameable image, which is how the head collapses easy categories (watches, sunglasses) to one garment."""
         each = g_loss_per_example(fake_logits, self.loss_kind)
         if fake_classes is None:
             return each
-        return each + self.aux_class_weight * _class_loss(labels, fake_classes)
+        class_loss = _class_loss(labels, fake_classes)
+        if self.aux_margin:
+            class_loss = tf.nn.relu(class_loss - self.aux_margin)
+        return each + self.aux_class_weight * class_loss
 
     def _mode_seeking(self, z: Any, fake: Any) -> Any:
         """MSGAN's term per row (Mao et al. 2019): 1 / (image distance / noise distance) of the pair row i,

@@ -26,6 +26,7 @@ RESUME_LOCKED: tuple[str, ...] = (
     "g_conditioning",
     "minibatch_std",
     "aux_class_weight",
+    "aux_margin",
     "mode_seeking_weight",
     "include_categories",
     "class_balance",
@@ -61,6 +62,7 @@ class GanConfig(Config):
     g_conditioning: Literal["input", "batchnorm"] = "input"  # G: label joins the noise; batchnorm: also per-class BN scale/shift
     minibatch_std: bool = False  # D sees each batch's feature spread before its last conv (ProGAN): against collapse
     aux_class_weight: float = 0.0  # AC-GAN head in D (0 = off); it can collapse a category to one image (checkpoints/README.md)
+    aux_margin: float = 0.0  # G's AC-GAN term stops once D names a fake's category with p >= exp(-this) (0 = never stops)
     mode_seeking_weight: float = 0.0  # MSGAN term: G pays when two noises of one category give alike images (0 = off)
     include_categories: tuple[str, ...] = ()  # train only on these categories (empty = every category but other/unmapped)
     class_balance: float = 0.0  # a category's share of an epoch goes as count**(1 - this): 0 = as in the data, 1 = equal
@@ -122,6 +124,11 @@ class GanConfig(Config):
             self.aux_class_weight == 0 or self.conditional,
             "aux_class_weight needs conditional=true (the AC-GAN head learns the categories G is asked for)",
         )
+        check(
+            math.isfinite(self.aux_margin) and 0 <= self.aux_margin <= 5,
+            f"aux_margin must be in [0, 5] (a cross-entropy in nats; 0.36 stops at p 0.7), got {self.aux_margin}",
+        )
+        check(self.aux_margin == 0 or self.aux_class_weight > 0, "aux_margin needs aux_class_weight > 0 (it shapes that term)")
         check(
             math.isfinite(self.mode_seeking_weight) and 0 <= self.mode_seeking_weight <= 10,
             f"mode_seeking_weight must be in [0, 10] (0 = off; 1 is MSGAN's), got {self.mode_seeking_weight}",

@@ -193,6 +193,33 @@ def test_a_conditional_slot_keeps_a_candidate_the_classifier_labels_as_asked(con
     assert not none.ok and none.tried == 4 and "none of 4 candidates looks like a shirt" in none.message
 
 
+def test_a_faint_match_does_not_stop_the_search(cond_studio, monkeypatch):
+    """A first draw labelled as asked but unsurely (a washed-out garment) is not kept when a later candidate is surer;
+    when none reaches accept_confidence, the surest match of all is."""
+    GARMENTS.clear()
+    shirt, wallet = cond_studio.category_index(("shirt", "wallet"))
+    sure = {1: 0.55, 4: 0.95}  # candidate index -> the classifier's confidence that it is a shirt
+    calls: list[int] = []
+
+    def graded(self, images):
+        probs = np.zeros((len(images), len(cond_studio.classifier.categories)), np.float32)
+        start = sum(calls)
+        calls.append(len(images))
+        for row in range(len(images)):
+            p = sure.get(start + row, 0.6 if start + row == 0 else 0.0)
+            probs[row, shirt], probs[row, wallet] = (p, 1 - p) if p else (0.0, 1.0)
+        return probs
+
+    monkeypatch.setattr(Studio, "probabilities", graded)
+    found = fill_slot(cond_studio, slot_of("cs230", 0, seed=7), FillConfig())
+    assert calls == [1, 3, 8] and found.ok and found.confidence == pytest.approx(0.95) and found.tried == 12
+    GARMENTS.clear()
+    calls.clear()
+    sure.pop(4)
+    surest = fill_slot(cond_studio, slot_of("cs230", 0, seed=7), FillConfig())
+    assert surest.ok and surest.confidence == pytest.approx(0.6) and surest.latent == LatentSpec(7)
+
+
 def test_variations_stay_in_the_category_asked_for(cond_studio):
     slot = slot_of("cs230", 1, seed=31)
     fill_slot(cond_studio, slot, FillConfig())

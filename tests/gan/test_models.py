@@ -203,6 +203,7 @@ def _batches(cfg: GanConfig, n_classes: int, steps: int) -> tf.data.Dataset:
         ({"minibatch_std": True, "update": "simultaneous", "d_steps": 1}, 0),
         ({"mode_seeking_weight": 1.0, "aux_class_weight": 0.3, "g_conditioning": "batchnorm"}, 3),
         ({"mode_seeking_weight": 1.0}, 0),
+        ({"aux_class_weight": 0.3, "aux_margin": 0.36, "g_conditioning": "batchnorm"}, 3),
     ],
 )
 def test_train_step_runs_and_counts_steps(changes, n_classes):
@@ -253,6 +254,27 @@ def test_mode_seeking_term_pairs_rows_and_pays_for_alike_images():
 def test_mode_seeking_needs_alternating_updates():
     with pytest.raises(LookbookError, match="mode_seeking_weight needs update=alternating"):
         tiny(mode_seeking_weight=1.0, update="simultaneous").validate()
+
+
+def test_aux_margin_stops_pushing_fakes_d_already_names():
+    """With a margin G's class term is a hinge on D's cross-entropy: zero for a fake D names surely enough, the plain
+    term less the margin for one it does not; without a margin it never stops."""
+    labels = tf.constant([0, 1])
+    classes = tf.constant([[6.0, 0.0, 0.0], [0.0, 0.0, 2.0]])  # fake 0 named surely, fake 1 named as category 2
+    logits = tf.zeros([2])
+    ce = gan._class_loss(labels, classes).numpy()
+    plain = _dcgan(tiny(conditional=True, aux_class_weight=0.5), n_classes=3)
+    hinged = _dcgan(tiny(conditional=True, aux_class_weight=0.5, aux_margin=0.36), n_classes=3)
+    base = gan.g_loss_per_example(logits, "bce").numpy()
+    np.testing.assert_allclose(plain._g_loss(logits, classes, labels).numpy(), base + 0.5 * ce, rtol=1e-6)
+    hinge = np.array([0.0, ce[1] - 0.36])
+    np.testing.assert_allclose(hinged._g_loss(logits, classes, labels).numpy(), base + 0.5 * hinge, rtol=1e-6)
+    assert ce[0] < 0.36 < ce[1]
+
+
+def test_aux_margin_needs_the_ac_gan_head():
+    with pytest.raises(LookbookError, match="aux_margin needs aux_class_weight"):
+        tiny(conditional=True, aux_margin=0.36).validate()
 
 
 def test_ac_gan_needs_a_conditional_model():

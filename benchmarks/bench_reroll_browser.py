@@ -10,7 +10,8 @@ are above the fold, and the share of rerolls whose slot shows the category asked
 
 `--share-per-category N` measures instead, without a browser, what the page's Reroll runs (LookbookEditor.set_category, then
 LookbookEditor.reroll) for every category the shipped models can deliver, N rerolls each: the share labelled as asked,
-the share labelled so at least `accept_confidence` surely, and the candidates drawn per reroll.
+the share labelled so at least `accept_confidence` (0.7) surely, and the candidates drawn per reroll;
+`--accept-confidence 0` measures a search that stops at the first match.
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5, help="untimed rerolls first")
     parser.add_argument("--think-ms", type=int, default=1000, help="pause between clicks")
     parser.add_argument("--share-per-category", type=int, metavar="N", help="rerolls per category, no browser")
+    parser.add_argument("--accept-confidence", type=float, help="with --share-per-category: search to this (0 = first match)")
     args = parser.parse_args()
     if args.share_per_category:
-        return share_per_category(args.share_per_category)
+        return share_per_category(args.share_per_category, args.accept_confidence)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,14 +107,16 @@ def main() -> None:
     )
 
 
-def share_per_category(n: int) -> None:
+def share_per_category(n: int, accept_confidence: float | None) -> None:
     """Every category the shipped models deliver, asked of a slot and rerolled `n` times through the LookbookEditor:
-    the share labelled as asked, the share labelled so at least `accept_confidence` surely, and the candidates drawn."""
+    the share labelled as asked, the share labelled so at least the default `accept_confidence` surely, and the
+    candidates drawn. `accept_confidence` (default: the page's) is where the search stops."""
     from lookbook.compose import LookbookEditor, Studio
     from lookbook.compose.outfit import CANDIDATES, FillConfig
 
     accept = FillConfig().accept_confidence
-    editor = LookbookEditor.new(Studio.open(), template="casual", pages=1, seed=1)
+    fill = FillConfig(accept_confidence=accept if accept_confidence is None else accept_confidence)
+    editor = LookbookEditor.new(Studio.open(), template="casual", pages=1, seed=1, fill=fill)
     by_category, tried = {}, []
     for category in editor.studio.deliverable():
         editor.set_category(0, 0, category)
@@ -128,7 +132,8 @@ def share_per_category(n: int) -> None:
         json.dumps(
             {
                 "candidates": CANDIDATES,
-                "accept_confidence": accept,
+                "accept_confidence": fill.accept_confidence,
+                "sure_at": accept,
                 "rerolls": n * len(by_category),
                 "share_showing_asked_category": round(float(np.mean(shares)), 3),
                 "share_sure": round(float(np.mean([v["sure"] for v in by_category.values()])), 3),

@@ -40,6 +40,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how garments are enlarged: the learned 4x model when checkpoints/upscaler.keras ships (default), or Lanczos",
     )
     p.add_argument(
+        "--no-zoom",
+        action="store_true",
+        help="draw every garment at its generated scale (default: earrings, rings and other small pieces are zoomed "
+        "up to 2x to fill their tile)",
+    )
+    p.add_argument(
         "--client",
         action="store_true",
         help="client version: no seeds, confidences, classifier disagreements or checkpoint hashes on the pages "
@@ -64,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     check_limits(args.pages, args.title, where="compose")
     kind = export_format(out)
     fill = FillConfig().with_overrides(args.set)
-    render = RenderConfig(dpi=args.dpi, client=args.client, upscaler=args.upscaler)
+    render = RenderConfig(dpi=args.dpi, client=args.client, upscaler=args.upscaler, frame_garments=not args.no_zoom)
     render.validate()
     if args.pages is not None and args.pages < 1:
         raise LookbookError(f"--pages must be at least 1, got {args.pages}")

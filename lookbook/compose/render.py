@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from lookbook import __version__
+from lookbook.compose import framing
 from lookbook.compose.cache import LRUCache
 from lookbook.compose.fonts import FREETYPE_LOCK, Face, font
 from lookbook.compose.harmony import Harmony, Swatch
@@ -48,6 +49,7 @@ class RenderConfig(Config):
     sharpen_percent: int = 60  # strength of the light unsharp mask after the Lanczos upscale (0 = none)
     upscaler: Upscaling = "learned"  # garments enlarged by the learned 4x model when checkpoints/ ships one, else Lanczos
     client: bool = False  # the client version: no seeds, confidences, classifier disagreements or checkpoint hashes
+    frame_garments: bool = True  # zoom a small garment (earrings, a ring, a bag) up to 2x to fill its tile (framing.py)
 
     def validate(self) -> None:
         check(50 <= self.dpi <= 600, f"dpi must be between 50 and 600, got {self.dpi}")
@@ -125,31 +127,36 @@ def upscaling_note(learned: Any, sharpen_percent: int) -> str:
     return f"Lanczos resampling{' and a light unsharp mask' if sharpen_percent else ''}"
 
 
-def _tile(image: np.ndarray, size_px: int, sharpen_percent: int, learned: Any = None) -> Image.Image:
-    """An upscaled garment, cached: after a reroll only the changed slot is resampled."""
-    key = _tile_key("image", image, size_px, sharpen_percent, learned)
+def garment_tile(image: np.ndarray, size_px: int, config: RenderConfig, learned: Any = None) -> Image.Image:
+    """A garment as a page or the screen shows it: framed when `config` says so, then enlarged to `size_px`."""
+    return upscale(framing.frame(image) if config.frame_garments else image, size_px, config.sharpen_percent, learned)
+
+
+def _tile(image: np.ndarray, size_px: int, config: RenderConfig, learned: Any = None) -> Image.Image:
+    """An enlarged garment, cached: after a reroll only the changed slot is resampled."""
+    key = _tile_key("image", image, size_px, config, learned)
     tile = TILES.get(key)
     if tile is None:
-        tile = upscale(image, size_px, sharpen_percent, learned)
+        tile = garment_tile(image, size_px, config, learned)
         TILES.put(key, tile)
     return tile
 
 
-def _tile_key(kind: str, image: np.ndarray, size_px: int, sharpen_percent: int, learned: Any) -> tuple:
+def _tile_key(kind: str, image: np.ndarray, size_px: int, config: RenderConfig, learned: Any) -> tuple:
     method = str(learned.path) if learned is not None else "lanczos"
     digest = hashlib.blake2b(np.ascontiguousarray(image).tobytes(), digest_size=16).digest()
-    return (kind, digest, image.shape, size_px, sharpen_percent, method)
+    return (kind, digest, image.shape, size_px, config.sharpen_percent, config.frame_garments, method)
 
 
 def screen_tile(image: np.ndarray, size_px: int, config: RenderConfig) -> bytes:
     """A garment enlarged the way `config` prints it, as JPEG bytes for a browser (encoded once per garment: a page
     redrawn after a reroll sends the unchanged tiles as they were)."""
     learned = learned_upscaler(config)
-    key = _tile_key("jpeg", image, size_px, config.sharpen_percent, learned)
+    key = _tile_key("jpeg", image, size_px, config, learned)
     data = TILES.get(key)
     if data is None:
         out = io.BytesIO()
-        upscale(image, size_px, config.sharpen_percent, learned).save(out, format="JPEG", quality=SCREEN_JPEG_QUALITY)
+        garment_tile(image, size_px, config, learned).save(out, format="JPEG", quality=SCREEN_JPEG_QUALITY)
         data = out.getvalue()
         TILES.put(key, data)
     return data
@@ -194,7 +201,7 @@ def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Ima
         x0 = left + (cols - in_row) * (card_w + gutter) / 2  # a short last row is centred
         x = round(x0 + col * (card_w + gutter))
         y_card = round(grid_top + row * (image_h + caption + gutter))
-        _card(c, slot, x, y_card, round(card_w), image_h, config.sharpen_percent, config.client, learned)
+        _card(c, slot, x, y_card, round(card_w), image_h, config, learned)
 
     _band(c, view.harmony, left, right, band_top)
     if notes_h:
@@ -214,12 +221,20 @@ def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Ima
             f"Seeds: {seeds}",
             f"Garments generated at {size_px} px and upscaled to {image_h} px with "
             f"{upscaling_note(learned, config.sharpen_percent)}; colours are measured on the original pixels.",
+            *_zoom_note(view, config),
             f"Lookbook designer {__version__}{'   ·   ' + view.created if view.created else ''}",
         ]
     )
     for k, line in enumerate(footer):
         c.text((left, footer_top + c.px(24 + 18 * k)), c.fit(line, "sans", 12, right - left), "sans", 12, MUTED)
     return c.image
+
+
+def _zoom_note(view: PageView, config: RenderConfig) -> list[str]:
+    """A footer line naming the small pieces zoomed to fill their tile (none when nothing was zoomed)."""
+    zooms = [(s.name, framing.zoom(s.garment.image)) for s in view.slots if config.frame_garments and s.garment]
+    zoomed = [f"{name} {z:.1f}x" for name, z in zooms if z > 1]
+    return [f"Small pieces zoomed to fill their tile before upscaling: {', '.join(zoomed)}"] if zoomed else []
 
 
 def _client_footer(view: PageView) -> list[str]:
@@ -248,9 +263,7 @@ def render_cover(cover: Cover, config: RenderConfig | None = None) -> Image.Imag
     return c.image
 
 
-def _card(
-    c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, sharpen_percent: int, client: bool, learned: Any = None
-) -> None:
+def _card(c: _Canvas, slot: SlotView, x: int, y: int, w: int, image_h: int, config: RenderConfig, learned: Any = None) -> None:
     """One garment: image panel on top, caption (slot, label, swatches; confidence, seed and any disagreement unless
     for a client) below."""
     g = slot.garment
@@ -258,9 +271,8 @@ def _card(
     c.draw.rectangle((x, y, x + w - 1, y + h - 1), fill=CARD)
     if g is not None:
         # the panel takes the garment's own background colour, so the square image sits in it seamlessly
-        border = np.concatenate([g.image[0], g.image[-1], g.image[:, 0], g.image[:, -1]])
-        c.draw.rectangle((x, y, x + w - 1, y + image_h), fill=tuple(int(v) for v in np.median(border, axis=0)))
-        c.image.paste(_tile(g.image, image_h, sharpen_percent, learned), (x + (w - image_h) // 2, y))
+        c.draw.rectangle((x, y, x + w - 1, y + image_h), fill=tuple(int(v) for v in framing.background(g.image)))
+        c.image.paste(_tile(g.image, image_h, config, learned), (x + (w - image_h) // 2, y))
     else:
         c.draw.rectangle((x, y, x + w - 1, y + image_h), fill=(239, 235, 228))
         c.text((x + w // 2, y + image_h // 2), "no garment", "serif-italic", 20, MUTED, anchor="mm")
@@ -278,7 +290,7 @@ def _card(
     for k, s in enumerate(swatches):
         sx = sw_left + k * (chip + gap)
         c.draw.rectangle((sx, ty + c.px(44), sx + chip, ty + c.px(44) + chip), fill=s.rgb, outline=HAIRLINE)
-    if client:
+    if config.client:
         return
     n_var = len(g.latent.variations)
     metas = [

@@ -763,7 +763,7 @@ def _preview(editor: LookbookEditor, page: int, client: bool) -> None:
 def preview_image(editor: LookbookEditor, page: int, client: bool = False) -> Image.Image:
     """The page rendered exactly as exported, at a screen resolution."""
     own = editor.render_config
-    config = RenderConfig(dpi=PREVIEW_DPI, sharpen_percent=own.sharpen_percent, client=client, upscaler=own.upscaler)
+    config = dataclasses.replace(own, dpi=PREVIEW_DPI, client=client)
     return editor.render(page, config)
 
 
@@ -885,6 +885,16 @@ def _upscaler_switch(editor: LookbookEditor) -> None:
     learned = learned_upscaler(editor.render_config)
     note = upscaling_note(learned, editor.render_config.sharpen_percent)
     st.caption(f"Garments are enlarged from {editor.studio.image_size_px} px by {note}.")
+    framed = st.toggle(
+        "Zoom small pieces",
+        value=editor.render_config.frame_garments,
+        key="lookbook.frame",
+        help="Earrings, rings, cufflinks and other pieces that fill less than half of their generated image are "
+        "zoomed up to 2x, so they fill their tile as a product shot would frame them",
+    )
+    if framed != editor.render_config.frame_garments:
+        editor.render_config = dataclasses.replace(editor.render_config, frame_garments=framed)
+        st.rerun(scope="app")
 
 
 def _short(text: str, n: int) -> str:

@@ -161,6 +161,17 @@ GAN_GROUPS: tuple[Group, ...] = (
                 "It can collapse each category to one image: evaluate within-class diversity during training.",
             ),
             Field(
+                "aux_margin",
+                "AC-GAN margin",
+                "slider",
+                low=0.0,
+                high=2.0,
+                step=0.05,
+                help="With the AC-GAN class loss on: G stops being pushed once D names a garment's category with "
+                "probability exp(-margin) (0.36: 0.7). It spares categories the head already gets right; it also "
+                "slackens the push on hard ones (checkpoints/README.md). 0 = the plain AC-GAN term.",
+            ),
+            Field(
                 "mode_seeking_weight",
                 "Mode seeking",
                 "slider",

@@ -1,4 +1,4 @@
-"""Framing: a small garment (earrings, a ring, a watch) zoomed to fill its tile, as a product shot would be framed."""
+"""Framing: a small piece (earrings, a ring, cufflinks) zoomed to fill its tile, as a product shot would be framed."""
 
 from __future__ import annotations
 
@@ -30,11 +30,11 @@ def content_box(image: np.ndarray, tolerance: int = TOLERANCE) -> tuple[int, int
     return int(top), int(left), int(bottom) + 1, int(right) + 1
 
 
-def frame(image: np.ndarray, fill: float = FILL, max_zoom: float = MAX_ZOOM) -> np.ndarray:
-    """The square crop of `image` in which its garment spans `fill` of the longer side, zoomed at most `max_zoom`;
-    the image itself when that zoom is under MIN_ZOOM (garments that already fill their image: clothes, shoes, most
-    bags) or nothing stands out from the background."""
-    crop = crop_square(image, fill, max_zoom)
+def frame(image: np.ndarray) -> np.ndarray:
+    """The square crop of `image` in which its garment spans FILL of the longer side, zoomed at most MAX_ZOOM; the
+    image itself when that zoom is under MIN_ZOOM (garments that already fill their image: clothes, shoes, most bags)
+    or nothing stands out from the background."""
+    crop = crop_square(image)
     if crop is None:
         return image
     y, x, side = crop
@@ -47,14 +47,14 @@ def zoom(image: np.ndarray) -> float:
     return 1.0 if crop is None else min(image.shape[:2]) / crop[2]
 
 
-def crop_square(image: np.ndarray, fill: float = FILL, max_zoom: float = MAX_ZOOM) -> tuple[int, int, int] | None:
+def crop_square(image: np.ndarray) -> tuple[int, int, int] | None:
     """(top, left, side) of `frame`'s crop, or None when the image is kept whole."""
     size = min(image.shape[:2])
     box = content_box(image)
     if box is None:
         return None
     top, left, bottom, right = box
-    side = max(round(max(bottom - top, right - left) / fill), round(size / max_zoom))
+    side = max(round(max(bottom - top, right - left) / FILL), round(size / MAX_ZOOM))
     if side * MIN_ZOOM > size:
         return None
     y = min(max(0, (top + bottom - side) // 2), image.shape[0] - side)

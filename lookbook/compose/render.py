@@ -49,7 +49,7 @@ class RenderConfig(Config):
     sharpen_percent: int = 60  # strength of the light unsharp mask after the Lanczos upscale (0 = none)
     upscaler: Upscaling = "learned"  # garments enlarged by the learned 4x model when checkpoints/ ships one, else Lanczos
     client: bool = False  # the client version: no seeds, confidences, classifier disagreements or checkpoint hashes
-    frame_garments: bool = True  # zoom a small garment (earrings, a ring, a bag) up to 2x to fill its tile (framing.py)
+    frame_garments: bool = True  # zoom a small piece (earrings, a ring, cufflinks) up to 2x to fill its tile (framing.py)
 
     def validate(self) -> None:
         check(50 <= self.dpi <= 600, f"dpi must be between 50 and 600, got {self.dpi}")
@@ -232,7 +232,9 @@ def render_page(view: PageView, config: RenderConfig | None = None) -> Image.Ima
 
 def _zoom_note(view: PageView, config: RenderConfig) -> list[str]:
     """A footer line naming the small pieces zoomed to fill their tile (none when nothing was zoomed)."""
-    zooms = [(s.name, framing.zoom(s.garment.image)) for s in view.slots if config.frame_garments and s.garment]
+    if not config.frame_garments:
+        return []
+    zooms = [(s.name, framing.zoom(s.garment.image)) for s in view.slots if s.garment]
     zoomed = [f"{name} {z:.1f}x" for name, z in zooms if z > 1]
     return [f"Small pieces zoomed to fill their tile before upscaling: {', '.join(zoomed)}"] if zoomed else []
 

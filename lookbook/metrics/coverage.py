@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 CONFIDENT = 0.8  # a label counts as recognised at this softmax probability or above
+WEAK_CATEGORY = 0.5  # a category a conditional generator fails: under half its garments labelled as asked
 
 
 def recognisability(confidences: np.ndarray, threshold: float = CONFIDENT) -> float:

@@ -44,6 +44,20 @@ def class_spreads(
     return out
 
 
+def class_diversity(
+    reference_features: np.ndarray,
+    reference_groups: Sequence[str],
+    features: np.ndarray,
+    groups: Sequence[str],
+    seed: int = 0,
+) -> dict[str, tuple[float, int]]:
+    """{category: (spread of the compared images / spread of the real ones, compared images)} for every category
+    both sets have at least twice (and the real images vary in)."""
+    real = class_spreads(reference_features, reference_groups, seed=seed)
+    compared = class_spreads(features, groups, seed=seed)
+    return {c: (spread / real[c][0], n) for c, (spread, n) in compared.items() if c in real and real[c][0] > 0}
+
+
 def within_class_diversity(
     reference_features: np.ndarray,
     reference_groups: Sequence[str],
@@ -51,13 +65,11 @@ def within_class_diversity(
     groups: Sequence[str],
     seed: int = 0,
 ) -> dict[str, float]:
-    """{"within_class_diversity": spread of the compared images / spread of the real ones, per category, averaged
-    with weights = compared images per category} over categories both sets have twice; NaN when none."""
-    real = class_spreads(reference_features, reference_groups, seed=seed)
-    compared = class_spreads(features, groups, seed=seed)
-    shared = [c for c in compared if c in real and real[c][0] > 0]
-    if not shared:
+    """{"within_class_diversity": `class_diversity` averaged over categories with weights = compared images per
+    category}; NaN when no category is shared."""
+    per_class = class_diversity(reference_features, reference_groups, features, groups, seed=seed)
+    if not per_class:
         return {"within_class_diversity": float("nan")}
-    ratios = np.array([compared[c][0] / real[c][0] for c in shared])
-    weights = np.array([compared[c][1] for c in shared], np.float64)
+    ratios = np.array([ratio for ratio, _ in per_class.values()])
+    weights = np.array([n for _, n in per_class.values()], np.float64)
     return {"within_class_diversity": float((ratios * weights).sum() / weights.sum())}

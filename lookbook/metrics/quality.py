@@ -17,6 +17,7 @@ import numpy as np
 
 from lookbook.errors import LookbookError
 from lookbook.metrics import coverage
+from lookbook.metrics.diversity import class_diversity
 from lookbook.metrics.embedding import Embedding, Progress, check_images, embed
 from lookbook.metrics.registry import MetricOptions, SampleSet, compute_metrics
 from lookbook.models.artifacts import ClassifierHandle, GeneratorHandle
@@ -105,7 +106,7 @@ def evaluate_images(
       (+ "conditional_accuracy" with `asked`);
     - "baselines": the same keys for each of BASELINES (`baselines=True`), of the ones named, or of none (False);
     - "category_mix": share of each category the classifier sees in the images and in the reference;
-    - "conditional_per_class" (with `asked`), "settings", "timing_s".
+    - "per_category" (with `asked`, see `per_category`), "settings", "timing_s".
     """
     n = len(images_uint8)
     check_images(images_uint8, classifier.image_size_px, "generated images")
@@ -133,8 +134,7 @@ def evaluate_images(
         "category_mix": _category_mix(compared.embedding, reference.embedding),
     }
     if asked is not None:
-        per_class = coverage.conditional_accuracy(asked, compared.embedding.labels, known=classifier.categories)["per_class"]
-        result["conditional_per_class"] = per_class
+        result["per_category"] = per_category(reference, compared, classifier.categories, seed)
     result["settings"] = {
         "classifier": str(classifier.path),
         "image_size_px": classifier.image_size_px,
@@ -150,6 +150,19 @@ def evaluate_images(
     }
     result["timing_s"] = {"embed": embed_s, "metrics": time.perf_counter() - start}
     return result
+
+
+def per_category(reference: SampleSet, compared: SampleSet, known: Sequence[str], seed: int = 0) -> dict[str, dict[str, Any]]:
+    """{category asked for: {"images", "asked_for": share labelled as asked, "diversity": within-class spread against
+    the real images labelled so (None when the real half has fewer than two)}}: where a conditional generator fails."""
+    asked = list(compared.asked or [])
+    shares = coverage.conditional_accuracy(asked, compared.embedding.labels, known=known)["per_class"]
+    spreads = class_diversity(reference.embedding.features, reference.embedding.labels, compared.embedding.features, asked, seed)
+    counts = Counter(asked)
+    return {
+        c: {"images": counts[c], "asked_for": share, "diversity": spreads[c][0] if c in spreads else None}
+        for c, share in shares.items()
+    }
 
 
 def _check_inputs(

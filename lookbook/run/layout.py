@@ -25,6 +25,7 @@ TB_DIR = "tb"  # TensorBoard events
 SPLIT_FILE = "split.json"  # a classifier run's held-out record ids
 REPORT_FILE = "report.json"  # a classifier run's classification report on its test split
 SCORE_FILE = "score.json"  # a GAN run's score
+EVAL_CATEGORIES_FILE = "eval_categories.json"  # a conditional GAN run's newest live eval, per category asked for
 SCORING_FILE = "scoring.json"  # present while a scoring process works on the run
 SCORE_LOG = "score.log"  # the scoring process's output
 GENERATOR_FILE = "generator.keras"

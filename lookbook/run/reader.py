@@ -19,6 +19,7 @@ from lookbook.run import checkpoint, scores
 from lookbook.run.folder import RunDir, read_json
 from lookbook.run.layout import (
     CONFIG_FILE,
+    EVAL_CATEGORIES_FILE,
     KINDS,
     LAUNCH_FILE,
     LIVE_STATES,
@@ -175,6 +176,24 @@ def classifier_split(folder: str | Path) -> dict[str, Any] | None:
     if split is None:
         raise LookbookError(f"{path} is not valid JSON")
     return split
+
+
+def category_figures(run: str | Path) -> dict[str, Any] | None:
+    """How a conditional GAN run does per category asked for, from the newer of its live eval and its score:
+    {"per_category": {category: {"images", "asked_for", "diversity"}}, "step", "source": "eval" | "score",
+    "n_images"}; None when it has neither."""
+    path = RunDir.at(run).path
+    found = []
+    live = read_json(path / EVAL_CATEGORIES_FILE)
+    if live and live.get("per_category"):
+        found.append({**live, "source": "eval"})
+    score = scores.read_score(path)
+    if score and score.get("per_category"):
+        step = (score.get("generator") or {}).get("step")
+        found.append({"per_category": score["per_category"], "step": step, "source": "score", "n_images": score.get("n_images")})
+    if not found:
+        return None
+    return max(found, key=lambda f: (f.get("step") or -1, f["source"] == "score"))
 
 
 # metrics ----------------------------------------------------------------------------------------------

@@ -21,9 +21,11 @@ import numpy as np
 
 from lookbook import atomic
 from lookbook.errors import LookbookError
+from lookbook.metrics.coverage import WEAK_CATEGORY
 from lookbook.models import artifacts
 from lookbook.run import checkpoint
 from lookbook.run.folder import RunDir
+from lookbook.run.layout import EVAL_CATEGORIES_FILE
 from lookbook.run.lifecycle import RunLifecycle
 
 LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_acc", "g_spread")  # the last two: AC-GAN / MSGAN runs only
@@ -329,10 +331,16 @@ class Evaluator(RunCallback):
             self.log(f"note: quality eval at step {step} failed: {type(exc).__name__}: {str(exc)[:200]}")
             return
         numbers = {f"eval_{k}": v for k, v in _flat_numbers(result.get("metrics", result)).items()}
+        per_category = result.get("per_category")
+        if per_category:
+            numbers["eval_weak_categories"] = sum(row["asked_for"] < WEAK_CATEGORY for row in per_category.values())
         numbers["eval_time_s"] = round(time.monotonic() - started, 2)
         if s.chief and numbers:
             s.run.append_metrics({"epoch": s.epoch_of(step), "step": step, **numbers})
             write_scalars(s.writer, step, numbers)
+        if s.chief and per_category:
+            record = {"epoch": s.epoch_of(step), "step": step, "n_images": s.config.eval_images, "per_category": per_category}
+            atomic.write_json(s.run.path / EVAL_CATEGORIES_FILE, record)
 
 
 class Checkpointer(RunCallback):

@@ -89,6 +89,7 @@ def score_run(
     score = {
         "metrics": result["metrics"],
         "real": result["baselines"][REAL_BASELINE],
+        "per_category": result.get("per_category"),
         "classifier": str(judge.path),
         "judge_px": judge.image_size_px,
         "generator": {"path": str(rd.path / GENERATOR_FILE), "step": generator.meta.get("step"), "image_size_px": native_px},

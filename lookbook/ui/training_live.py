@@ -391,23 +391,40 @@ def _samples(run: str, settings: dict[str, Any]) -> None:
     if not categories:
         st.image(str(grids[epoch]), caption=f"epoch {epoch}", width=GRID_WIDTH_PX)
         return
+    judged = reader.category_figures(run)
     try:
-        table = charts.sample_rows(_grid(str(grids[epoch])), categories, _category_counts(settings.get("data")))
+        table = charts.sample_rows(
+            _grid(str(grids[epoch])), categories, _category_counts(settings.get("data")), (judged or {}).get("per_category")
+        )
     except (OSError, ValueError) as exc:  # a grid from another run layout, or half-written
         st.caption(f"This sample grid cannot be split into one row per category ({exc}).")
         st.image(str(grids[epoch]), caption=f"epoch {epoch}", width=GRID_WIDTH_PX)
         return
     st.caption(
         f"Epoch {epoch}: one row per category the dataset holds ({len(table)}), one column per fixed latent vector. "
-        "Click a row to see it large."
+        f"{_judged_note(judged)}Click a row to see it large."
     )
     picked = st.dataframe(
         table,
         hide_index=True,
-        column_order=["garment", "images", "samples"],
+        column_order=["garment", "images", *(["asked_for", "diversity"] if judged else []), "samples"],
         column_config={
             "garment": st.column_config.TextColumn("category", width="small"),
             "images": st.column_config.NumberColumn("training images", width="small", help="Real images of it"),
+            "asked_for": st.column_config.ProgressColumn(
+                "asked for",
+                width="small",
+                format="percent",
+                min_value=0.0,
+                max_value=1.0,
+                help="Share of its generated garments the judge labels as this category (under 50%: the label is ignored)",
+            ),
+            "diversity": st.column_config.NumberColumn(
+                "variety",
+                width="small",
+                format="%.2f",
+                help="Spread of its generated garments against real photos of it: 1 = as varied, near 0 = every draw alike",
+            ),
             "samples": st.column_config.ImageColumn("samples", width="large"),
         },
         row_height=SAMPLE_ROW_PX,
@@ -424,6 +441,14 @@ def _samples(run: str, settings: dict[str, Any]) -> None:
         st.session_state[shown] = chosen[0]
         row = table.iloc[chosen[0]]
         _row_dialog(row["samples"], f"{row['garment']} at epoch {epoch} ({row['images']} training images)")
+
+
+def _judged_note(judged: dict[str, Any] | None) -> str:
+    """Where the table's asked-for and variety columns come from, or how to get them."""
+    if not judged:
+        return "Set 'Evaluate every' and a judge to see, per category, how its garments are labelled and how varied they are. "
+    source = "the live evaluation" if judged["source"] == "eval" else "the run's score"
+    return f"Asked-for and variety: {source} at step {judged.get('step') or '?'} ({judged.get('n_images') or '?'} garments). "
 
 
 @st.dialog("Samples of one category", width="large")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ METRIC_TITLES: dict[str, str] = {
     "eval_mix_tv": "category mix distance ↓",
     "eval_within_class_diversity": "within-class diversity ↑",
     "eval_conditional_accuracy": "asked-for class ↑",
+    "eval_weak_categories": "categories under 50% asked-for ↓",
     "eval_time_s": "eval time (s)",
     "eval_psnr_db": "held-out PSNR (dB) ↑",
     "eval_lanczos_psnr_db": "Lanczos PSNR (dB)",
@@ -347,8 +349,14 @@ def png_data_uri(image_uint8: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def sample_rows(grid_uint8: np.ndarray, categories: Sequence[str], counts: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """One row per category of a conditional sample grid: category, its name, training images, the row as a PNG URI.
+def sample_rows(
+    grid_uint8: np.ndarray,
+    categories: Sequence[str],
+    counts: Mapping[str, int] | None = None,
+    figures: Mapping[str, Mapping[str, Any]] | None = None,
+) -> pd.DataFrame:
+    """One row per category of a conditional sample grid: category, its name, training images, the row as a PNG URI,
+    and (from `figures`, per category: "asked_for", "diversity") how its judged garments did, NaN when unjudged.
 
     With `counts` (images per category in the dataset), categories the dataset no longer holds are left out.
     """
@@ -359,5 +367,19 @@ def sample_rows(grid_uint8: np.ndarray, categories: Sequence[str], counts: Mappi
         count = None if counts is None else int(counts.get(category, 0))
         if count == 0:
             continue
-        rows.append({"category": category, "garment": display_name(category), "images": count, "samples": png_data_uri(strip)})
-    return pd.DataFrame(rows, columns=["category", "garment", "images", "samples"])
+        judged = (figures or {}).get(category) or {}
+        rows.append(
+            {
+                "category": category,
+                "garment": display_name(category),
+                "images": count,
+                "samples": png_data_uri(strip),
+                "asked_for": _or_nan(judged.get("asked_for")),
+                "diversity": _or_nan(judged.get("diversity")),
+            }
+        )
+    return pd.DataFrame(rows, columns=["category", "garment", "images", "samples", "asked_for", "diversity"])
+
+
+def _or_nan(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) else float("nan")

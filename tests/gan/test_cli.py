@@ -399,3 +399,9 @@ def test_python_api_with_periodic_eval(tiny_data, tmp_path):
     assert not [n for n in notes if "eval" in n], notes
     assert [r["epoch"] for r in evals] == [1, 2] and [r["step"] for r in evals] == [2, 4]
     assert all(math.isfinite(r["eval_fcd"]) and 0 <= r["eval_recognisability"] <= 1 for r in evals)
+    # a conditional run also says, per category asked for, how its garments were labelled and how varied they are
+    assert all(0 <= r["eval_weak_categories"] <= 3 for r in evals)
+    newest = json.loads((tmp_path / "run" / layout.EVAL_CATEGORIES_FILE).read_text())
+    assert newest["step"] == 4 and newest["n_images"] == 32
+    assert set(newest["per_category"]) <= {"jeans", "sports_shoes", "tshirt"}
+    assert sum(row["images"] for row in newest["per_category"].values()) == 32

@@ -211,3 +211,18 @@ def test_stop_run_of_a_starting_run_ends_it_stopped(tmp_path):
     finally:
         child.kill()
         child.wait()
+
+
+def test_category_figures_come_from_the_newer_of_live_eval_and_score(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    assert reader.category_figures(run) is None
+    live = {"jeans": {"images": 4, "asked_for": 0.5, "diversity": 0.7}}
+    (run / layout.EVAL_CATEGORIES_FILE).write_text(json.dumps({"step": 8, "n_images": 4, "per_category": live}))
+    assert reader.category_figures(run) == {"step": 8, "n_images": 4, "per_category": live, "source": "eval"}
+    scored = {"jeans": {"images": 40, "asked_for": 0.9, "diversity": 0.8}}
+    score = {"per_category": scored, "generator": {"step": 8}, "n_images": 40}
+    (run / layout.SCORE_FILE).write_text(json.dumps(score))
+    assert reader.category_figures(run)["source"] == "score"  # the same step: the score judged more garments
+    (run / layout.EVAL_CATEGORIES_FILE).write_text(json.dumps({"step": 9, "n_images": 4, "per_category": live}))
+    assert reader.category_figures(run)["source"] == "eval"

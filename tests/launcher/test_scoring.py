@@ -51,6 +51,8 @@ def test_score_run_writes_the_four_figures(gan_run, tmp_path, judge_px):
     assert scores.score_state(gan_run.path)["state"] == "scored"
     # the same judge's reading of the dataset's own held-out images, for each figure to be read against
     assert set(stored["real"]) >= {m.key for m in scores.METRICS} and 0 <= stored["real"]["conditional_accuracy"] <= 1
+    per_category = stored["per_category"]
+    assert set(per_category) <= set(CATEGORIES) and sum(row["images"] for row in per_category.values()) == 40
 
 
 def test_figures_read_against_the_real_images():

@@ -106,7 +106,9 @@ def test_conditional_generator_gets_conditional_accuracy(classifier, real):
     assert out["settings"]["sampling"] == "proportional"
     for block in [out["metrics"], out["baselines"]["real_vs_real"], out["baselines"]["noise_vs_real"]]:
         assert 0 <= block["conditional_accuracy"] <= 1
-    assert set(out["conditional_per_class"]) <= set(CATS)
+    rows = out["per_category"]
+    assert set(rows) <= set(CATS) and sum(r["images"] for r in rows.values()) == 24
+    assert all(0 <= r["asked_for"] <= 1 and (r["diversity"] is None or r["diversity"] >= 0) for r in rows.values())
     assert calls[-1] == (calls[-1][1], calls[-1][1]) and all(a <= b for (a, _), (b, _) in itertools.pairwise(calls))
 
 
@@ -158,3 +160,24 @@ def test_bad_inputs_are_one_line_errors(classifier, real, change, message):
     kwargs = {"n_images": 20, "real_labels": labels, **change}
     with pytest.raises(LookbookError, match=message):
         quality.evaluate_generator(_generator(), classifier, images, **kwargs)
+
+
+def _embedding(features, labels):
+    from lookbook.metrics.embedding import Embedding
+
+    probs = np.eye(len(CATS), dtype=np.float32)[[CATS.index(label) for label in labels]]
+    return Embedding(features=np.asarray(features, np.float32), probabilities=probs, categories=CATS)
+
+
+def test_per_category_names_the_collapsed_and_the_mislabelled_category():
+    from lookbook.metrics.registry import SampleSet
+
+    rng = np.random.default_rng(0)
+    real = SampleSet(_embedding(rng.normal(size=(40, 8)), ["jeans", "tshirt"] * 20))
+    # jeans: one image repeated, labelled right; tshirt: as varied as real, labelled jeans half the time
+    feats = np.concatenate([np.ones((10, 8)), rng.normal(size=(10, 8))])
+    said = ["jeans"] * 10 + ["tshirt", "jeans"] * 5
+    compared = SampleSet(_embedding(feats, said), ["jeans"] * 10 + ["tshirt"] * 10)
+    rows = quality.per_category(real, compared, CATS)
+    assert rows["jeans"] == {"images": 10, "asked_for": 1.0, "diversity": 0.0}
+    assert rows["tshirt"]["asked_for"] == 0.5 and 0.7 < rows["tshirt"]["diversity"] < 1.3

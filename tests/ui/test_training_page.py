@@ -704,6 +704,28 @@ def test_sample_grid_has_a_labelled_row_per_category_the_dataset_holds(workspace
     assert "one row per category the dataset holds (3)" in _text(at)
 
 
+def test_sample_rows_show_how_each_category_was_judged_newest_first(workspace):
+    data = str(workspace / paths.DATASETS_DIR / "tiny")
+    categories = ["jeans", "sports_shoes", "tshirt"]
+    rd = make_run(paths.runs_dir(), "cond", config=_gan_config(conditional=True, categories=categories, data=data), epoch=2)
+    _conditional_grid(rd, 2, len(categories))
+    at = _page()
+    assert "asked_for" not in at.dataframe(key="train.gan.sample_rows").column_order
+    assert "Set 'Evaluate every' and a judge" in _text(at)
+
+    live = {
+        "jeans": {"images": 9, "asked_for": 0.25, "diversity": 0.1},
+        "tshirt": {"images": 7, "asked_for": 1.0, "diversity": 0.9},
+    }
+    (rd.path / layout.EVAL_CATEGORIES_FILE).write_text(json.dumps({"step": 20, "n_images": 16, "per_category": live}))
+    _score(rd, 0.5, 7.0, step=12)  # an older score: the live eval at step 20 is newer
+    at.run()
+    rows = at.dataframe(key="train.gan.sample_rows").value.set_index("garment")
+    assert rows.loc["Jeans", "asked_for"] == 0.25 and rows.loc["T-shirt", "diversity"] == 0.9
+    assert np.isnan(rows.loc["Sports shoes", "asked_for"])  # not judged: left blank, not zero
+    assert "Asked-for and variety: the live evaluation at step 20 (16 garments)" in _text(at)
+
+
 def test_epoch_slider_follows_new_epochs_unless_moved_back(workspace):
     rd = make_run(paths.runs_dir(), "grid", config=_gan_config(), epoch=2)
     for epoch in (1, 2):

@@ -404,8 +404,12 @@ def _samples(run: str, settings: dict[str, Any]) -> None:
         f"Epoch {epoch}: one row per category the dataset holds ({len(table)}), one column per fixed latent vector. "
         f"{_judged_note(judged)}Click a row to see it large."
     )
+    shown_table = table.assign(
+        asked_for=table["asked_for"] * 100,  # a whole percent reads better than the column's two decimals
+        diversity=[f"{v:.2f}" if np.isfinite(v) else "–" for v in table["diversity"]],
+    )
     picked = st.dataframe(
-        table,
+        shown_table,
         hide_index=True,
         column_order=["garment", "images", *(["asked_for", "diversity"] if judged else []), "samples"],
         column_config={
@@ -414,16 +418,16 @@ def _samples(run: str, settings: dict[str, Any]) -> None:
             "asked_for": st.column_config.ProgressColumn(
                 "asked for",
                 width="small",
-                format="percent",
-                min_value=0.0,
-                max_value=1.0,
+                format="%.0f%%",
+                min_value=0,
+                max_value=100,
                 help="Share of its generated garments the judge labels as this category (under 50%: the label is ignored)",
             ),
-            "diversity": st.column_config.NumberColumn(
+            "diversity": st.column_config.TextColumn(
                 "variety",
                 width="small",
-                format="%.2f",
-                help="Spread of its generated garments against real photos of it: 1 = as varied, near 0 = every draw alike",
+                help="Spread of its generated garments against real photos of it: 1 = as varied, near 0 = every draw "
+                "alike; – when the judge's reference holds too few real photos of it",
             ),
             "samples": st.column_config.ImageColumn("samples", width="large"),
         },

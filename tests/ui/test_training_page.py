@@ -721,8 +721,8 @@ def test_sample_rows_show_how_each_category_was_judged_newest_first(workspace):
     _score(rd, 0.5, 7.0, step=12)  # an older score: the live eval at step 20 is newer
     at.run()
     rows = at.dataframe(key="train.gan.sample_rows").value.set_index("garment")
-    assert rows.loc["Jeans", "asked_for"] == 0.25 and rows.loc["T-shirt", "diversity"] == 0.9
-    assert np.isnan(rows.loc["Sports shoes", "asked_for"])  # not judged: left blank, not zero
+    assert rows.loc["Jeans", "asked_for"] == 25 and rows.loc["T-shirt", "diversity"] == "0.90"
+    assert np.isnan(rows.loc["Sports shoes", "asked_for"]) and rows.loc["Sports shoes", "diversity"] == "–"  # unjudged
     assert "Asked-for and variety: the live evaluation at step 20 (16 garments)" in _text(at)
 
 

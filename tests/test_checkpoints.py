@@ -40,9 +40,10 @@ def test_the_default_generator_is_the_modern_preset_with_run_settings_only():
 
     shipped = stored_config(load_generator(default_generator_path()).meta["config"])
     # reproduce.sh ships a fine-tune: a warm start from the modern run's checkpoint with an AC-GAN head in D, per-class
-    # batch norm in G and equal category shares
-    fine_tune = {"init_from", "aux_class_weight", "max_steps", "g_conditioning", "class_balance"}
+    # batch norm in G, equal category shares and a discriminator learning four times as fast as the generator
+    fine_tune = {"init_from", "aux_class_weight", "max_steps", "g_conditioning", "class_balance", "g_lr", "d_lr"}
     assert set(gan_preset("modern").diff(shipped)) <= RUN_SETTINGS | fine_tune
+    assert shipped.d_lr == 4 * shipped.g_lr
 
 
 def test_the_default_classifier_is_the_cnn_preset_with_run_settings_only():

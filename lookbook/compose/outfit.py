@@ -118,8 +118,10 @@ def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config:
 
     A conditional generator is asked for `asked`: candidate 0 is latent(seed) itself, candidate k latent(derive_seed(seed,
     k)), drawn in batches of 1, 3, ... up to `config.candidates`. An unconditional one searches derive_seed(seed, k) in
-    `config.candidate_batches`. Either stops at the first batch where a match reaches `accept_confidence`. The most
-    confident match is kept; without any, the closest candidate (most probability on `accepted`), whose message says so.
+    `config.candidate_batches`. Either stops at the first batch where a match reaches `accept_confidence`; for a
+    conditional one that match must be labelled as asked, so a "Skirt" slot that also accepts shorts shows a skirt when
+    a candidate is one. The surest match is kept (labelled as asked first); without any, the closest candidate (most
+    probability on `accepted`), whose message says so.
     """
     conditional = asked is not None
     batches = growing_batches(config.candidates) if conditional else config.candidate_batches
@@ -134,10 +136,12 @@ def search_garment(studio: Studio, seed: int, accepted: tuple[str, ...], config:
         specs = [LatentSpec(seed if conditional and k == 0 else derive_seed(seed, k)) for k in range(tried, tried + size)]
         drawn = _generate(studio, [(spec, asked, accepted) for spec in specs])
         tried += size
-        best = max([g for g in (best, *drawn) if g is not None and g.ok], key=lambda g: g.confidence, default=None)
+        best = max(
+            [g for g in (best, *drawn) if g is not None and g.ok], key=lambda g: (g.label == asked, g.confidence), default=None
+        )
         if best is None:
             closest = max([g for g in (closest, *drawn) if g is not None], key=lambda g: g.match_probability)
-        elif best.confidence >= config.accept_confidence:
+        elif best.confidence >= config.accept_confidence and (not conditional or best.label == asked):
             break
     chosen = dataclasses.replace(best or closest, tried=tried)
     GARMENTS.put(key, chosen)

@@ -220,6 +220,32 @@ def test_a_faint_match_does_not_stop_the_search(cond_studio, monkeypatch):
     assert surest.ok and surest.confidence == pytest.approx(0.6) and surest.latent == LatentSpec(7)
 
 
+def test_an_open_slot_prefers_the_category_it_asks_for(cond_studio, monkeypatch):
+    """A slot that accepts several categories asks for its default: a sure garment of another accepted category does
+    not stop the search, and is kept only when no candidate is labelled as asked."""
+    GARMENTS.clear()
+    tshirt, shirt, wallet = cond_studio.category_index(("tshirt", "shirt", "wallet"))
+    labels = {0: (shirt, 0.95), 5: (tshirt, 0.8)}  # candidate index -> (label, confidence)
+    calls: list[int] = []
+
+    def labelled(self, images):
+        seen = [labels.get(sum(calls) + row, (wallet, 1.0)) for row in range(len(images))]
+        calls.append(len(images))
+        top = np.eye(len(cond_studio.classifier.categories), dtype=np.float32)[[column for column, _ in seen]]
+        sure = np.array([[p] for _, p in seen], np.float32)
+        return top * sure + (1 - sure) * np.eye(top.shape[1], dtype=np.float32)[wallet]
+
+    monkeypatch.setattr(Studio, "probabilities", labelled)
+    slot = slot_of("casual", 0, seed=7)  # Top: t-shirt, shirt, top or sweater; asks for a t-shirt
+    found = fill_slot(cond_studio, slot, FillConfig())
+    assert found.asked == "tshirt" and found.label == "tshirt" and found.tried == 12 and calls == [1, 3, 8]
+    GARMENTS.clear()
+    calls.clear()
+    labels.pop(5)
+    other = fill_slot(cond_studio, slot_of("casual", 0, seed=7), FillConfig())
+    assert other.ok and other.label == "shirt" and other.confidence == pytest.approx(0.95) and other.tried == 12
+
+
 def test_variations_stay_in_the_category_asked_for(cond_studio):
     slot = slot_of("cs230", 1, seed=31)
     fill_slot(cond_studio, slot, FillConfig())

@@ -438,6 +438,7 @@ def test_a_reroll_is_drawn_ahead_and_autosaved_after_it_is_shown(app_env, monkey
     at = _page()
     _compose(at, pages=1)
     PREFETCH.flush()
+    drafts.flush()  # the composed book's own autosave lands before the counting starts
     generated, written = [], []
     generate, write = Studio.generate, drafts.manifest_io.write_manifest
     monkeypatch.setattr(Studio, "generate", lambda *a: (generated.append(threading.current_thread().name), generate(*a))[1])

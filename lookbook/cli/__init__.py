@@ -12,7 +12,12 @@ from lookbook.errors import LookbookError
 # and sets `func` on them; a group is a command with sub-commands of its own.
 _GROUPS: dict[str, list[str]] = {
     "data": ["lookbook.cli.data"],
-    "train": ["lookbook.cli.train_gan", "lookbook.cli.train_classifier", "lookbook.cli.train_upscaler"],
+    "train": [
+        "lookbook.cli.train_gan",
+        "lookbook.cli.train_classifier",
+        "lookbook.cli.train_ensemble",
+        "lookbook.cli.train_upscaler",
+    ],
 }
 _COMMANDS: list[str] = [
     "lookbook.cli.evaluate",

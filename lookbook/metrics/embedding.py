@@ -54,13 +54,14 @@ def check_images(images_uint8: np.ndarray, image_size_px: int, what: str = "imag
 
 
 def _embedder(classifier: ClassifierHandle) -> Any:
-    import keras
     import tensorflow as tf
+
+    from lookbook.models.classifier import embedding_model
 
     model, flip = classifier.model, classifier.test_time_flip
     fn = _EMBEDDERS.setdefault(model, {}).get(flip)
     if fn is None:
-        both = keras.Model(model.inputs[0], [model.get_layer("features").output, model.outputs[0]])
+        both = embedding_model(model)
 
         # a traced function runs the batch as one graph: several times faster than eager layer calls
         @tf.function(reduce_retracing=True)
@@ -106,7 +107,9 @@ def embed(
         if progress:
             progress(stop, n)
     if not feats:
-        dim = int(classifier.model.get_layer("features").output.shape[-1])
+        from lookbook.models.classifier import embedding_model
+
+        dim = int(embedding_model(classifier.model).outputs[0].shape[-1])
         return Embedding(
             np.zeros((0, dim), np.float32), np.zeros((0, len(classifier.categories)), np.float32), classifier.categories
         )

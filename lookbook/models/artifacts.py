@@ -195,8 +195,11 @@ class ClassifierHandle:
         """Penultimate-layer features (n, d): the space FCD and KID are measured in."""
         import keras
 
+        from lookbook.models.classifier import embedding_model
+
         if self._features is None:
-            self._features = keras.Model(self.model.inputs[0], self.model.get_layer("features").output)
+            both = embedding_model(self.model)
+            self._features = keras.Model(both.inputs[0], both.outputs[0])
         x = self._check(images_uint8)
         return np.concatenate(
             [np.asarray(self._features(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]

@@ -19,6 +19,7 @@ from lookbook.models.classifier_config import ClassifierConfig
 
 FEATURES_LAYER = "features"
 OUTPUT_LAYER = "probabilities"
+MEMBER_PREFIX = "member_"  # an ensemble's nested classifiers are named member_0, member_1...
 
 
 def build_classifier(config: ClassifierConfig, image_size_px: int, n_classes: int, dtype: str = "float32") -> keras.Model:
@@ -181,6 +182,38 @@ class TrainingModel(keras.Model):
         if weight is not None:
             weight = lam * weight + (1.0 - lam) * ops.flip(weight, axis=0)
         return x, y, weight
+
+
+def build_ensemble(members: list[keras.Model], image_size_px: int) -> keras.Model:
+    """One model whose softmax is the mean of several classifiers' (same input size, same label map).
+
+    Each member stays a nested model that also outputs its "features", which `feature_model` concatenates.
+    """
+    if len(members) < 2:
+        raise ValueError("an ensemble needs two or more members")
+    image = keras.Input((image_size_px, image_size_px, 3), name="image", dtype="float32")
+    probabilities = []
+    for i, m in enumerate(members):
+        twin = keras.Model(m.inputs, [m.get_layer(FEATURES_LAYER).output, m.outputs[0]], name=f"{MEMBER_PREFIX}{i}")
+        probabilities.append(twin(image)[1])
+    return keras.Model(image, layers.Average(name=OUTPUT_LAYER)(probabilities), name="ensemble_classifier")
+
+
+def ensemble_members(model: keras.Model) -> list[Any]:
+    """The nested member models of an ensemble, [] for a single classifier."""
+    return [layer for layer in model.layers if layer.name.startswith(MEMBER_PREFIX)]
+
+
+def embedding_model(model: keras.Model) -> keras.Model:
+    """Images -> [features, probabilities]: the "features" layer FCD and KID are measured in (an ensemble's members'
+    features side by side) and the softmax."""
+    members = ensemble_members(model)
+    if not members:
+        return keras.Model(model.inputs[0], [model.get_layer(FEATURES_LAYER).output, model.outputs[0]])
+    image = keras.Input(model.inputs[0].shape[1:], name="image", dtype="float32")
+    outputs = [m(image) for m in members]
+    features = layers.Concatenate(name=FEATURES_LAYER)([f for f, _ in outputs])
+    return keras.Model(image, [features, layers.Average(name=OUTPUT_LAYER)([p for _, p in outputs])])
 
 
 def float32_copy(model: keras.Model, config: ClassifierConfig, image_size_px: int, n_classes: int) -> keras.Model:

@@ -60,9 +60,16 @@ class ClassifierConfig(Config):
     val_fraction: float = 0.1  # validation share per class, taken from the rest, for early stopping
     split_by_source: bool = False  # use the records' own train/validation/test splits where they have them
     seed: int = 0  # seeds the split, the weights and the shuffles
+    split_seed: int = -1  # seeds the split alone when >= 0 (runs that differ only in weights share one split); -1 = seed
     init_from: str = ""  # warm start: a classifier run directory or .keras of the same architecture and label map; "" = random
 
+    @property
+    def effective_split_seed(self) -> int:
+        """The seed of the train / validation / test split: `split_seed`, or `seed` when that is -1."""
+        return self.seed if self.split_seed < 0 else self.split_seed
+
     def validate(self) -> None:
+        check(self.split_seed >= -1, f"split_seed must be -1 (= seed) or >= 0, got {self.split_seed}")
         check(
             self.image_size_px == 0 or self.image_size_px >= 16,
             f"image_size_px must be 0 (auto) or >= 16, got {self.image_size_px}",

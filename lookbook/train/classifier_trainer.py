@@ -82,9 +82,14 @@ def split_rows(
         # a source with its own splits gives its train rows to training; validation is carved from them only if it has none
         carve = fixed_train & (not val.any())
         parts["train"].append(np.flatnonzero(fixed_train & ~carve))
-        _deal(parts, stratified_parts(np.flatnonzero(carve), labels, keys, 0.0, config.val_fraction, config.seed))
+        _deal(parts, stratified_parts(np.flatnonzero(carve), labels, keys, 0.0, config.val_fraction, config.effective_split_seed))
         free = usable & ~test & ~val & ~fixed_train
-    _deal(parts, stratified_parts(np.flatnonzero(free), labels, keys, config.test_fraction, config.val_fraction, config.seed))
+    _deal(
+        parts,
+        stratified_parts(
+            np.flatnonzero(free), labels, keys, config.test_fraction, config.val_fraction, config.effective_split_seed
+        ),
+    )
     return {
         name: np.sort(np.concatenate(rows)).astype(np.int64) if rows else np.zeros(0, np.int64) for name, rows in parts.items()
     }
@@ -227,7 +232,7 @@ def _train(
         "dataset": str(ds.root),
         "split": {
             "file": SPLIT_FILE,
-            "seed": config.seed,
+            "seed": config.effective_split_seed,
             "test_fraction": config.test_fraction,
             "val_fraction": config.val_fraction,
             "by_source": config.split_by_source,
@@ -236,7 +241,11 @@ def _train(
     }
     handle = ClassifierHandle(model=final, path=path, image_size_px=s, categories=label_map, meta=meta)
     # the handle reads its temperature from `meta`: fitted on raw validation probabilities, then used by the report
-    meta["calibration"] = _calibrate(handle, ds, splits["validation"], labels, lookup, config)
+    meta["calibration"] = (
+        calibrate(handle, ds, splits["validation"], labels, lookup)
+        if config.calibrate
+        else {"temperature": 1.0, "fitted_on": None}
+    )
     meta["temperature"] = meta["calibration"]["temperature"]
     best_epoch = best.best_epoch + 1 if best.best is not None else 0  # Keras counts epochs from 0
     report = _report(handle, ds, splits, config, label_map, excluded, best_epoch, logger)
@@ -269,16 +278,12 @@ def _train(
     return summary
 
 
-def _calibrate(
-    handle: ClassifierHandle,
-    ds: PreparedDataset,
-    rows: np.ndarray,
-    labels: np.ndarray,
-    lookup: dict[str, int],
-    config: ClassifierConfig,
+def calibrate(
+    handle: ClassifierHandle, ds: PreparedDataset, rows: np.ndarray, labels: np.ndarray, lookup: dict[str, int]
 ) -> dict[str, Any]:
-    """The softmax temperature fitted on the validation rows, with the NLL before and after (T = 1 when off or no rows)."""
-    if not config.calibrate or len(rows) == 0:
+    """The softmax temperature fitted on `rows` (the validation split), with the NLL before and after (T = 1 without
+    rows)."""
+    if len(rows) == 0:
         return {"temperature": 1.0, "fitted_on": None}
     probs = embed(handle, ds.images, rows=rows).probabilities
     ids = np.array([lookup[str(labels[r])] for r in rows])
@@ -336,7 +341,7 @@ def _write_split(
             "dataset": str(ds.root),
             "label_column": config.label_column,
             "categories": label_map,
-            "seed": config.seed,
+            "seed": config.effective_split_seed,
             "by_source": config.split_by_source,
             "counts": {name: len(rows) for name, rows in splits.items()},
             # the training rows are every other record with a label in `categories`; they are not listed

@@ -1,0 +1,34 @@
+"""`python -m lookbook train ensemble`: average trained classifier runs into one calibrated classifier run."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "ensemble",
+        help="average trained classifiers into one",
+        description="Average the softmax of two or more classifier runs trained on the same data and split (same "
+        "split_seed, different seed). The result is a classifier run: one .keras file, its own confidence temperature "
+        "fitted on the shared validation split, its own report on the shared test split.",
+    )
+    parser.add_argument("--members", type=Path, nargs="+", required=True, metavar="RUN", help="classifier run folders")
+    parser.add_argument("--data", type=Path, required=True, help="the prepared dataset the members were trained on")
+    parser.add_argument("--run", type=Path, required=True, help="run folder to write (config, split, model, report)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from lookbook.train.classifier_ensemble import ensemble_classifiers
+
+    report = ensemble_classifiers(args.members, args.data, args.run)
+    members = ", ".join(f"{m['test_accuracy']:.4f}" for m in report["members"] if m.get("test_accuracy") is not None)
+    print(
+        f"finished: test accuracy {report['accuracy']['test']:.4f} (members {members}), temperature "
+        f"{report['calibration']['temperature']:.3f}; model {args.run / 'classifier.keras'}"
+    )
+    return 0

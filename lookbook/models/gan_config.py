@@ -98,6 +98,7 @@ class GanConfig(Config):
     # --- bookkeeping --------------------------------------------------------------------------------------
     log_every_steps: int = 20  # write a metrics.jsonl row (and TensorBoard scalars) every this many generator steps
     checkpoint_every_minutes: float = 10.0  # also checkpoint mid-epoch after this many wall-clock minutes; 0 = epoch ends only
+    snapshot_every_steps: int = 0  # also save the sampling generator as snapshots/step-NNNNNN.keras every N steps; 0 = off
     sample_grid_size: int = 8  # the preview grid is this many columns (and rows when unconditional) of fixed latents
     eval_every_epochs: int = 0  # run the quality metrics every this many epochs (needs eval_classifier); 0 = never
     eval_classifier: str = ""  # classifier run directory or .keras file for the quality metrics
@@ -178,6 +179,9 @@ class GanConfig(Config):
         check(
             math.isfinite(self.checkpoint_every_minutes) and self.checkpoint_every_minutes >= 0,
             f"checkpoint_every_minutes must be 0 (epoch ends only) or positive, got {self.checkpoint_every_minutes}",
+        )
+        check(
+            self.snapshot_every_steps >= 0, f"snapshot_every_steps must be 0 (off) or positive, got {self.snapshot_every_steps}"
         )
         check(1 <= self.sample_grid_size <= 16, f"sample_grid_size must be between 1 and 16, got {self.sample_grid_size}")
         check(self.eval_every_epochs >= 0, f"eval_every_epochs must be 0 (off) or positive, got {self.eval_every_epochs}")

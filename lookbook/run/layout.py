@@ -17,6 +17,7 @@ METRICS_FILE = "metrics.jsonl"  # one JSON object per logged step
 LOCK_FILE = "run.lock"  # held by the process writing the run
 STOP_FILE = "STOP"  # asks the trainer to stop after a checkpoint
 SAMPLES_DIR = "samples"  # samples/epoch_NNNN.png
+SNAPSHOTS_DIR = "snapshots"  # a GAN run's snapshots/step-NNNNNN.keras (+ .json), with snapshot_every_steps
 LOG_FILE = "log.txt"  # the detached trainer's output
 LAUNCH_FILE = "launch.json"  # what the app launched, until the trainer writes config.json
 CHECKPOINT_FILE = "checkpoint.npz"  # the latest exact-resume checkpoint
@@ -32,6 +33,11 @@ GENERATOR_FILE = "generator.keras"
 CLASSIFIER_FILE = "classifier.keras"
 UPSCALER_FILE = "upscaler.keras"
 MODEL_FILES: dict[str, str] = {"gan": GENERATOR_FILE, "classifier": CLASSIFIER_FILE, "upscaler": UPSCALER_FILE}
+
+
+def snapshot_name(step: int) -> str:
+    """`step-NNNNNN.keras`: the sampling generator at `step`."""
+    return f"step-{step:06d}.keras"
 
 
 def sample_name(epoch: int, suffix: str = "") -> str:

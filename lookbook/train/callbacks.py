@@ -25,7 +25,7 @@ from lookbook.metrics.coverage import WEAK_CATEGORY
 from lookbook.models import artifacts
 from lookbook.run import checkpoint
 from lookbook.run.folder import RunDir
-from lookbook.run.layout import EVAL_CATEGORIES_FILE
+from lookbook.run.layout import EVAL_CATEGORIES_FILE, SNAPSHOTS_DIR, snapshot_name
 from lookbook.run.lifecycle import RunLifecycle
 
 LOSS_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_acc", "g_spread")  # the last two: AC-GAN / MSGAN runs only
@@ -80,6 +80,22 @@ class TrainingState:
             self.gan.export_generator(self.sampler)
             self._sampler_step = self.step
         return self.sampler
+
+    def generator_meta(self, **extra: Any) -> dict[str, Any]:
+        """The sidecar of the sampling generator saved at the current step."""
+        cfg = self.config
+        return {
+            "kind": "generator",
+            "image_size_px": cfg.image_size_px,
+            "noise_dim": cfg.noise_dim,
+            "categories": self.categories,
+            "config": cfg.to_dict(),
+            **extra,
+            "epoch": self.epoch_of(self.step),
+            "step": self.step,
+            "ema": cfg.ema_decay > 0,
+            "saved": time.time(),
+        }
 
     def generator_handle(self) -> artifacts.GeneratorHandle:
         cfg = self.config
@@ -365,6 +381,20 @@ class Checkpointer(RunCallback):
             s.save_checkpoint()
 
 
+class Snapshotter(RunCallback):
+    """`snapshots/step-NNNNNN.keras` every `snapshot_every_steps`: the generator as it sampled then, to choose a step
+    after training (`eval` or `sample` read them like any generator)."""
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        s = self.state
+        step = self._step(batch)
+        every = s.config.snapshot_every_steps
+        if every and step % every == 0 and s.chief and not s.failure:
+            path = s.run.path / SNAPSHOTS_DIR / snapshot_name(step)
+            path.parent.mkdir(exist_ok=True)
+            artifacts.save_model(s.sampling_generator(), path, s.generator_meta(preset=s.status_fields.get("preset")))
+
+
 class ProgressReporter(RunCallback):
     """A progress line on stderr, the optional `progress(done, total)` callback, and `status.json` kept fresh.
 
@@ -424,6 +454,7 @@ def run_callbacks(state: TrainingState, *evaluators: keras.callbacks.Callback) -
         stop,
         SampleGrid(state),
         *evaluators,
+        Snapshotter(state),
         Checkpointer(state),
         ProgressReporter(state),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -152,7 +151,7 @@ def train_gan(
                     verbose=0,
                     callbacks=callbacks,
                 )
-        return _finish(state, config, plan.label_map, preset, log)
+        return _finish(state, preset, log)
 
 
 @dataclasses.dataclass
@@ -402,28 +401,14 @@ def _callbacks(state: Any, classifier: Any, plan: _Plan, log: Callable[[str], No
     return cb.run_callbacks(state, cb.Evaluator(state, classifier, np.asarray(plan.ds.images[pick]), labels, log))
 
 
-def _finish(
-    state: Any, config: GanConfig, label_map: list[str], preset: str | None, log: Callable[[str], None]
-) -> dict[str, Any]:
+def _finish(state: Any, preset: str | None, log: Callable[[str], None]) -> dict[str, Any]:
     """Write the final status (and generator.keras unless the run failed); return the summary."""
     from lookbook.models import artifacts
 
     def save() -> Path:
         path = state.run.path / GENERATOR_FILE
         if state.chief:
-            meta = {
-                "kind": "generator",
-                "image_size_px": config.image_size_px,
-                "noise_dim": config.noise_dim,
-                "categories": label_map if config.conditional else None,
-                "config": config.to_dict(),
-                "preset": preset,
-                "epoch": state.epoch_of(state.step),
-                "step": state.step,
-                "ema": config.ema_decay > 0,
-                "saved": time.time(),
-            }
-            artifacts.save_model(state.sampling_generator(), path, meta)
+            artifacts.save_model(state.sampling_generator(), path, state.generator_meta(preset=preset))
         return path
 
     if state.writer is not None:

@@ -405,3 +405,23 @@ def test_python_api_with_periodic_eval(tiny_data, tmp_path):
     assert newest["step"] == 4 and newest["n_images"] == 32
     assert set(newest["per_category"]) <= {"jeans", "sports_shoes", "tshirt"}
     assert sum(row["images"] for row in newest["per_category"].values()) == 32
+
+
+def test_snapshots_save_the_generator_every_n_steps(tiny_data, tmp_path):
+    """snapshot_every_steps keeps the sampling generator along the run, to choose a step afterwards."""
+    from lookbook.models.artifacts import load_generator
+
+    run = tmp_path / "run"
+    args = ["train", "gan", "--data", str(tiny_data), "--run", str(run), *TINY_QUICK, *UNCONDITIONAL]
+    assert main([*args, "--set", "epochs=2", "--set", "snapshot_every_steps=2"]) == 0
+    assert sorted(p.name for p in (run / "snapshots").iterdir()) == [
+        "step-000002.json", "step-000002.keras", "step-000004.json", "step-000004.keras",
+    ]  # fmt: skip
+    first, last, final = (
+        load_generator(p) for p in (run / "snapshots/step-000002.keras", run / "snapshots/step-000004.keras", run)
+    )
+    assert (first.meta["step"], last.meta["step"], final.meta["step"]) == (2, 4, 4)
+    assert first.meta["kind"] == "generator" and first.meta["config"]["snapshot_every_steps"] == 2
+    seeds = [0, 1, 2]
+    np.testing.assert_array_equal(last.sample(seeds), final.sample(seeds))  # the last snapshot is the run's generator
+    assert not np.array_equal(first.sample(seeds), final.sample(seeds))

@@ -6,9 +6,10 @@
 # FIXTURES_DIR holds the three FPID roots fpid/ (6,923 products at 224 px), fpid-small/ (22,760 at 60x80) and
 # fpid-medium/ (2,764 at 225-512 px), each styles.csv + images/ (default ../shared/fixtures), and the consumer photos
 # clothing-folders/; WORK_DIR receives the prepared data, the runs and the eval JSON (default workspace/model-card).
-# On 2 CPU cores with AVX-512 (bfloat16), one core each: about 2 h for the classifier, 1 h 40 min for the generator
-# and 20 min of recipe comparison beside it, then about 20 min of evaluation and 45 for the upscaler. Stages whose
-# output exists are skipped, so a rerun resumes; an interrupted generator run continues with --resume.
+# On 2 CPU cores with AVX-512 (bfloat16), one core each: about 7 h for the classifier's four runs, and
+# 1 h 40 min for the generator and 20 min of recipe comparison beside them, then about 20 min of evaluation and 45 for
+# the upscaler. Stages whose output exists are skipped, so a rerun resumes; an interrupted generator run continues
+# with --resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FIX=${1:-../shared/fixtures}
@@ -54,14 +55,30 @@ gan_run() { # core, run name, preset, then --set options; resumes a run that was
       "${resume[@]}" --set include_categories=$CATS --set epochs=1000 --set checkpoint_every_minutes=10 "$@"
 }
 
-# 3. Classifier (core 0; also the judge of every quality figure): the cnn preset with a stride-1 stem and lighter
-#    augmentation, 36 epochs from scratch on both train parts (its own split of them: 90% train, 5% validation for
-#    early stopping and the confidence temperature, 5% its own test).
+# 3. Classifier (core 0; also the judge of every quality figure): the average of three networks trained on both train
+#    parts with one split of them (split_seed 0: 90% train, 5% validation for early stopping, the confidence
+#    temperature and the choice of members, 5% their own test). Each is the cnn preset with a stride-1 stem and
+#    lighter augmentation. Run a (32-64-128-256 channels, 36 epochs from scratch) is only the start of member d.
+#    b: as a with weights seeded 1; c: 48-96-192-384 channels, 20 epochs; d: 22 epochs more from a with 1/count class
+#    weights (AdamW 5e-4, cosine). b and c ran in a 110-minute budget on a core shared with another training, which
+#    ended them in epochs 32 of 36 and 20 of 20.
+clf_member() { # run name, then --set options
+  local name=$1
+  shift
+  [ -f "$WORK/runs/$name/classifier.keras" ] ||
+    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/$name" --preset cnn \
+      --set test_fraction=0.05 --set val_fraction=0.05 --set split_seed=0 --set stem_stride=1 --set shift_frac=0.05 \
+      --set zoom_frac=0.1 --set colour_jitter=0.1 "$@"
+}
 clf() {
+  clf_member classifier-a --set epochs=36 --set patience_epochs=36 --set max_minutes=125
+  clf_member classifier-b --set seed=1 --set epochs=36 --set patience_epochs=36 --set max_minutes=110
+  clf_member classifier-c --set conv_widths=48,96,192,384 --set epochs=20 --set patience_epochs=20 --set max_minutes=110
+  clf_member classifier-d --set init_from="$WORK/runs/classifier-a" --set class_weighting=balanced \
+    --set learning_rate=0.0005 --set epochs=22 --set patience_epochs=22 --set max_minutes=80
   [ -f "$WORK/runs/classifier/classifier.keras" ] ||
-    taskset -c 0 "$PY" -m lookbook train classifier --data "$WORK/clf-train" --run "$WORK/runs/classifier" --preset cnn \
-      --set test_fraction=0.05 --set val_fraction=0.05 --set stem_stride=1 --set epochs=36 --set patience_epochs=36 \
-      --set max_minutes=125 --set shift_frac=0.05 --set zoom_frac=0.1 --set colour_jitter=0.1
+    lookbook train ensemble --members "$WORK/runs/classifier-b" "$WORK/runs/classifier-c" "$WORK/runs/classifier-d" \
+      --data "$WORK/clf-train" --run "$WORK/runs/classifier"
 }
 #    Generator (core 1): the modern preset for 9,000 steps, stopped once at 20 training minutes to keep a copy for
 #    the recipe comparison (a stopped run resumes exactly), then a fine-tune from it with per-class batch norm, an

@@ -46,18 +46,24 @@ def test_the_default_generator_is_the_modern_preset_with_run_settings_only():
     assert shipped.d_lr == 4 * shipped.g_lr
 
 
-def test_the_default_classifier_is_the_cnn_preset_with_run_settings_only():
+def test_the_default_classifier_averages_cnn_runs_that_share_one_split():
     from lookbook.models.classifier_config import ClassifierConfig, preset_config
 
     classifier = load_classifier(default_classifier_path())
-    shipped = ClassifierConfig.from_dict(classifier.meta["config"])
-    # reproduce.sh trains on 90% of the train parts (5% validation, 5% its own test) within a time budget: the preset
-    # with a stride-1 stem, more epochs and lighter augmentation
-    run_settings = {"test_fraction", "val_fraction", "max_minutes", "epochs", "patience_epochs"}
+    assert classifier.meta["preset"] == "ensemble" and len(classifier.meta["members"]) >= 2
+    members = [ClassifierConfig.from_dict(m["config"]) for m in classifier.meta["members"]]
+    # reproduce.sh trains each member on 90% of the train parts (5% validation, 5% its own test) within a time budget:
+    # the preset with a stride-1 stem, more epochs and lighter augmentation; members differ in weight seed, width, or
+    # continue another run with other class weights and learning rate
+    run_settings = {"test_fraction", "val_fraction", "max_minutes", "epochs", "patience_epochs", "split_seed", "seed"}
     full_resolution_stem = {"stem_stride"}
     lighter_augmentation = {"shift_frac", "zoom_frac", "colour_jitter"}
-    assert set(preset_config("cnn").diff(shipped)) <= run_settings | full_resolution_stem | lighter_augmentation
-    assert shipped.stem_stride == 1 and not shipped.init_from
+    member_choices = {"conv_widths", "init_from", "class_weighting", "learning_rate"}
+    for shipped in members:
+        allowed = run_settings | full_resolution_stem | lighter_augmentation | member_choices
+        assert set(preset_config("cnn").diff(shipped)) <= allowed
+        assert shipped.stem_stride == 1 and shipped.effective_split_seed == 0
+    assert len({m.to_dict().__repr__() for m in members}) == len(members)  # no two members alike
     assert classifier.test_time_flip and 0.3 < classifier.temperature < 3.0
 
 

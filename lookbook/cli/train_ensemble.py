@@ -23,12 +23,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from lookbook.run.layout import CLASSIFIER_FILE
     from lookbook.train.classifier_ensemble import ensemble_classifiers
 
     report = ensemble_classifiers(args.members, args.data, args.run)
     members = ", ".join(f"{m['test_accuracy']:.4f}" for m in report["members"] if m.get("test_accuracy") is not None)
     print(
         f"finished: test accuracy {report['accuracy']['test']:.4f} (members {members}), temperature "
-        f"{report['calibration']['temperature']:.3f}; model {args.run / 'classifier.keras'}"
+        f"{report['calibration']['temperature']:.3f}; model {args.run / CLASSIFIER_FILE}"
     )
     return 0

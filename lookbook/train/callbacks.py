@@ -382,14 +382,13 @@ class Checkpointer(RunCallback):
 
 
 class Snapshotter(RunCallback):
-    """`snapshots/step-NNNNNN.keras` every `snapshot_every_steps`: the generator as it sampled then, to choose a step
-    after training (`eval` or `sample` read them like any generator)."""
+    """A GAN run's `snapshots/step-NNNNNN.keras` every `snapshot_every_steps` (> 0): the generator as it sampled then,
+    to choose a step after training (`eval` or `sample` read them like any generator)."""
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         s = self.state
         step = self._step(batch)
-        every = s.config.snapshot_every_steps
-        if every and step % every == 0 and s.chief and not s.failure:
+        if step % s.config.snapshot_every_steps == 0 and s.chief and not s.failure:
             path = s.run.path / SNAPSHOTS_DIR / snapshot_name(step)
             path.parent.mkdir(exist_ok=True)
             artifacts.save_model(s.sampling_generator(), path, s.generator_meta(preset=s.status_fields.get("preset")))
@@ -454,7 +453,6 @@ def run_callbacks(state: TrainingState, *evaluators: keras.callbacks.Callback) -
         stop,
         SampleGrid(state),
         *evaluators,
-        Snapshotter(state),
         Checkpointer(state),
         ProgressReporter(state),
     ]

@@ -394,11 +394,12 @@ def _dataset(plan: _Plan, config: GanConfig, start_step: int) -> Any:
 def _callbacks(state: Any, classifier: Any, plan: _Plan, log: Callable[[str], None]) -> list[Any]:
     from lookbook.train import callbacks as cb
 
-    if classifier is None:
-        return cb.run_callbacks(state)
-    pick = np.sort(np.random.default_rng(state.config.seed).permutation(plan.rows)[:EVAL_REAL_IMAGES])
-    labels = plan.ds.index["category"].to_numpy()[pick].tolist()
-    return cb.run_callbacks(state, cb.Evaluator(state, classifier, np.asarray(plan.ds.images[pick]), labels, log))
+    extra = [cb.Snapshotter(state)] if state.config.snapshot_every_steps else []
+    if classifier is not None:
+        pick = np.sort(np.random.default_rng(state.config.seed).permutation(plan.rows)[:EVAL_REAL_IMAGES])
+        labels = plan.ds.index["category"].to_numpy()[pick].tolist()
+        extra.insert(0, cb.Evaluator(state, classifier, np.asarray(plan.ds.images[pick]), labels, log))
+    return cb.run_callbacks(state, *extra)
 
 
 def _finish(state: Any, preset: str | None, log: Callable[[str], None]) -> dict[str, Any]:

@@ -187,15 +187,12 @@ class TrainingModel(keras.Model):
 def build_ensemble(members: list[keras.Model], image_size_px: int) -> keras.Model:
     """One model whose softmax is the mean of several classifiers' (same input size, same label map).
 
-    Each member stays a nested model that also outputs its "features", which `feature_model` concatenates.
+    Each member stays a nested model that also outputs its "features", which `embedding_model` concatenates.
     """
     if len(members) < 2:
         raise ValueError("an ensemble needs two or more members")
     image = keras.Input((image_size_px, image_size_px, 3), name="image", dtype="float32")
-    probabilities = []
-    for i, m in enumerate(members):
-        twin = keras.Model(m.inputs, [m.get_layer(FEATURES_LAYER).output, m.outputs[0]], name=f"{MEMBER_PREFIX}{i}")
-        probabilities.append(twin(image)[1])
+    probabilities = [_with_features(m, name=f"{MEMBER_PREFIX}{i}")(image)[1] for i, m in enumerate(members)]
     return keras.Model(image, layers.Average(name=OUTPUT_LAYER)(probabilities), name="ensemble_classifier")
 
 
@@ -209,11 +206,16 @@ def embedding_model(model: keras.Model) -> keras.Model:
     features side by side) and the softmax."""
     members = ensemble_members(model)
     if not members:
-        return keras.Model(model.inputs[0], [model.get_layer(FEATURES_LAYER).output, model.outputs[0]])
+        return _with_features(model)
     image = keras.Input(model.inputs[0].shape[1:], name="image", dtype="float32")
     outputs = [m(image) for m in members]
     features = layers.Concatenate(name=FEATURES_LAYER)([f for f, _ in outputs])
     return keras.Model(image, [features, layers.Average(name=OUTPUT_LAYER)([p for _, p in outputs])])
+
+
+def _with_features(model: keras.Model, name: str | None = None) -> keras.Model:
+    """A single classifier's graph with two outputs: its "features" layer and its softmax."""
+    return keras.Model(model.inputs, [model.get_layer(FEATURES_LAYER).output, model.outputs[0]], name=name)
 
 
 def float32_copy(model: keras.Model, config: ClassifierConfig, image_size_px: int, n_classes: int) -> keras.Model:

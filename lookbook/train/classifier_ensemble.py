@@ -20,10 +20,10 @@ from lookbook.metrics.classification import dataset_labels, report_on_dataset
 from lookbook.metrics.serialisation import to_jsonable
 from lookbook.models import classifier as nets
 from lookbook.models.artifacts import ClassifierHandle, file_hash, load_classifier, resolve_model_path, save_model
-from lookbook.run.folder import RunDir, read_json
+from lookbook.run.folder import RunDir
 from lookbook.run.layout import CLASSIFIER_FILE, REPORT_FILE, SPLIT_FILE
 from lookbook.run.lifecycle import RunLifecycle
-from lookbook.train.classifier_trainer import calibrate
+from lookbook.train.classifier_trainer import calibrate, load_split
 
 PRESET = "ensemble"
 
@@ -55,7 +55,7 @@ def _shared_split(paths: list[Path]) -> dict[str, Any]:
     """The members' split.json: the same validation and test records for all, or a one-line error."""
     splits = []
     for path in paths:
-        split = read_json(path.parent / SPLIT_FILE)
+        split = load_split(path)
         if split is None:
             raise LookbookError(f"{path.parent / SPLIT_FILE} is missing: a member must be a classifier run folder's model")
         splits.append(split)
@@ -120,17 +120,15 @@ def _build(
 
 def _rows(ds: PreparedDataset, split: dict[str, Any]) -> dict[str, np.ndarray]:
     """Row indices in `ds` of the split's validation and test records; a record the dataset lacks is an error."""
-    position = {rid: i for i, rid in enumerate(ds.index["record_id"].astype("string").to_numpy(dtype=object))}
     rows = {}
     for part in ("validation", "test"):
         ids = [str(r) for r in split.get(part) or []]
-        missing = [r for r in ids if r not in position]
-        if missing:
+        rows[part] = np.flatnonzero(ds.index["record_id"].astype("string").isin(ids).to_numpy())
+        if len(rows[part]) != len(set(ids)):
             raise LookbookError(
-                f"{ds.root} lacks {len(missing)} of the members' {part} records (e.g. {missing[0]}): give the data they "
+                f"{ds.root} lacks {len(set(ids)) - len(rows[part])} of the members' {part} records: give the data they "
                 "were trained on"
             )
-        rows[part] = np.array(sorted(position[r] for r in ids), np.int64)
     return rows
 
 

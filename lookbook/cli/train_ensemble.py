@@ -18,6 +18,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--members", type=Path, nargs="+", required=True, metavar="RUN", help="classifier run folders")
     parser.add_argument("--data", type=Path, required=True, help="the prepared dataset the members were trained on")
     parser.add_argument("--run", type=Path, required=True, help="run folder to write (config, split, model, report)")
+    parser.add_argument(
+        "--no-prior-correction",
+        dest="prior_correction",
+        action="store_false",
+        help="keep the training split's category shares in the predictions (by default they are divided out with a "
+        "strength fitted on the validation split)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -26,10 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from lookbook.run.layout import CLASSIFIER_FILE
     from lookbook.train.classifier_ensemble import ensemble_classifiers
 
-    report = ensemble_classifiers(args.members, args.data, args.run)
+    report = ensemble_classifiers(args.members, args.data, args.run, args.prior_correction)
     members = ", ".join(f"{m['test_accuracy']:.4f}" for m in report["members"] if m.get("test_accuracy") is not None)
     print(
         f"finished: test accuracy {report['accuracy']['test']:.4f} (members {members}), temperature "
-        f"{report['calibration']['temperature']:.3f}; model {args.run / CLASSIFIER_FILE}"
+        f"{report['calibration']['temperature']:.3f}, prior strength {report['calibration'].get('prior_strength', 0):.2f}; "
+        f"model {args.run / CLASSIFIER_FILE}"
     )
     return 0

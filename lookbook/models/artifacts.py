@@ -166,6 +166,13 @@ class ClassifierHandle:
         """Softmax temperature fitted on validation images at training time (1 = none; see metrics.calibration)."""
         return float(self.meta.get("temperature", 1.0))
 
+    @property
+    def log_bias(self) -> np.ndarray | None:
+        """Per-category log-probability offsets of the prior correction fitted at training time (None = none; see
+        metrics.calibration)."""
+        bias = self.meta.get("class_log_bias")
+        return None if bias is None else np.asarray(bias, np.float32)
+
     def probabilities(self, images_uint8: np.ndarray, batch_size: int = 256) -> np.ndarray:
         """Softmax probabilities (n, n_categories) for uint8 images (n, S, S, 3)."""
         x = self._check(images_uint8)
@@ -175,10 +182,11 @@ class ClassifierHandle:
         )
 
     def finish(self, probs: np.ndarray, mirrored: np.ndarray | None = None) -> np.ndarray:
-        """The network's softmax made final: averaged with the mirror image's (test-time flip), then temperature-scaled."""
+        """The network's softmax made final: averaged with the mirror image's (test-time flip), prior-corrected, then
+        temperature-scaled."""
         if mirrored is not None:
             probs = (probs + mirrored) / 2.0
-        return apply_temperature(probs, self.temperature)
+        return apply_temperature(apply_prior_correction(probs, self.log_bias), self.temperature)
 
     def _probabilities(self, x: np.ndarray) -> np.ndarray:
         probs = np.asarray(self.model(x, training=False))
@@ -218,8 +226,22 @@ def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarr
     """softmax(logits / T) from softmax(logits): p^(1/T), renormalised; T = 1 returns the input unchanged."""
     if temperature == 1.0 or len(probabilities) == 0:
         return probabilities
-    logp = np.log(np.clip(probabilities, 1e-12, 1.0)) / temperature
-    q = np.exp(logp - logp.max(axis=1, keepdims=True))
+    return _softmax(_log(probabilities) / temperature)
+
+
+def apply_prior_correction(probabilities: np.ndarray, log_bias: np.ndarray | None) -> np.ndarray:
+    """p * exp(bias) per category, renormalised; None returns the input unchanged."""
+    if log_bias is None or len(probabilities) == 0:
+        return probabilities
+    return _softmax(_log(probabilities) + log_bias)
+
+
+def _log(probabilities: np.ndarray) -> np.ndarray:
+    return np.log(np.clip(probabilities, 1e-12, 1.0))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    q = np.exp(logits - logits.max(axis=1, keepdims=True))
     return (q / q.sum(axis=1, keepdims=True)).astype(np.float32)
 
 

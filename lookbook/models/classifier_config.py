@@ -39,6 +39,7 @@ class ClassifierConfig(Config):
     outlier_share: float = 0.0  # outlier exposure: noise images added to each batch (share of it) with a uniform target
     test_time_flip: bool = False  # predict by averaging each image with its mirror image (2x inference cost)
     calibrate: bool = True  # fit a softmax temperature on the validation split so confidences match accuracy
+    prior_correction: bool = True  # with calibrate: divide out the training category shares (strength fit on validation)
     # --- optimisation ----------------------------------------------------------------------
     learning_rate: float = 2e-3  # Adam(W) peak learning rate
     schedule: Schedule = "cosine"  # learning-rate decay over `epochs` (cosine to ~0) or constant

@@ -2,7 +2,8 @@
 
 The members read the same image size into the same label map and share one validation / test split (train them on
 the same data with the same `split_seed` and different `seed`s). The ensemble is a classifier run like any other: its
-own softmax temperature fitted on that validation split, its own report on that test split, loaded by the same code.
+own prior correction and softmax temperature fitted on that validation split, its own report on that test split,
+loaded by the same code.
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ from lookbook.models.artifacts import ClassifierHandle, file_hash, load_classifi
 from lookbook.run.folder import RunDir
 from lookbook.run.layout import CLASSIFIER_FILE, REPORT_FILE, SPLIT_FILE
 from lookbook.run.lifecycle import RunLifecycle
-from lookbook.train.classifier_trainer import calibrate, load_split
+from lookbook.train.classifier_trainer import calibrate, load_split, set_calibration
 
 PRESET = "ensemble"
 
 
-def ensemble_classifiers(members: list[str | Path], data: str | Path, run: str | Path) -> dict[str, Any]:
-    """Average the classifier runs `members` into the run folder `run`, calibrated and reported on their shared split
-    of the prepared dataset `data`; returns the report."""
+def ensemble_classifiers(
+    members: list[str | Path], data: str | Path, run: str | Path, prior_correction: bool = True
+) -> dict[str, Any]:
+    """Average the classifier runs `members` into the run folder `run`, calibrated (with a prior correction unless
+    `prior_correction` is off) and reported on their shared split of the prepared dataset `data`; returns the report."""
     check(len(members) >= 2, f"an ensemble needs two or more member runs, got {len(members)}")
     paths = [resolve_model_path(m, CLASSIFIER_FILE) for m in members]
     check(len(set(paths)) == len(paths), "an ensemble's members must be different classifiers")
@@ -48,7 +51,7 @@ def ensemble_classifiers(members: list[str | Path], data: str | Path, run: str |
     rd = RunDir.at(run)
     rd.check_kind("classifier")
     with RunLifecycle(rd, fresh=True):
-        return _build(handles, paths, split, ds, rd)
+        return _build(handles, paths, split, ds, rd, prior_correction)
 
 
 def _shared_split(paths: list[Path]) -> dict[str, Any]:
@@ -70,7 +73,12 @@ def _shared_split(paths: list[Path]) -> dict[str, Any]:
 
 
 def _build(
-    handles: list[ClassifierHandle], paths: list[Path], split: dict[str, Any], ds: PreparedDataset, rd: RunDir
+    handles: list[ClassifierHandle],
+    paths: list[Path],
+    split: dict[str, Any],
+    ds: PreparedDataset,
+    rd: RunDir,
+    prior_correction: bool,
 ) -> dict[str, Any]:
     first = handles[0]
     label_column = first.meta.get("label_column", "category")
@@ -78,7 +86,7 @@ def _build(
     labels = dataset_labels(ds, label_column)
     lookup = {c: i for i, c in enumerate(first.categories)}
     flip = all(h.test_time_flip for h in handles)
-    config = {"members": [str(p) for p in paths], "test_time_flip": flip}
+    config = {"members": [str(p) for p in paths], "test_time_flip": flip, "prior_correction": prior_correction}
     rd.path.mkdir(parents=True, exist_ok=True)
     rd.write_config("classifier", {"preset": PRESET, "data": str(ds.root), "config": config})
     atomic.write_json(rd.path / SPLIT_FILE, split)
@@ -99,8 +107,8 @@ def _build(
         "members": [_member(p, h) for p, h in zip(paths, handles)],
     }
     handle = ClassifierHandle(model=model, path=path, image_size_px=first.image_size_px, categories=meta["categories"], meta=meta)
-    meta["calibration"] = calibrate(handle, ds, rows["validation"], labels, lookup)
-    meta["temperature"] = meta["calibration"]["temperature"]
+    counts = _train_counts(labels, rows, lookup) if prior_correction else None
+    set_calibration(meta, calibrate(handle, ds, rows["validation"], labels, lookup, counts))
     test = report_on_dataset(handle, ds, rows["test"], label_column)
     meta["test_accuracy"] = test["accuracy"]
     report = {
@@ -130,6 +138,15 @@ def _rows(ds: PreparedDataset, split: dict[str, Any]) -> dict[str, np.ndarray]:
                 "were trained on"
             )
     return rows
+
+
+def _train_counts(labels: np.ndarray, rows: dict[str, np.ndarray], lookup: dict[str, int]) -> np.ndarray:
+    """Images per category outside the validation and test splits: the members' training split."""
+    held = np.zeros(len(labels), bool)
+    for r in rows.values():
+        held[r] = True
+    ids = [lookup[str(label)] for label in labels[~held] if str(label) in lookup]
+    return np.bincount(np.asarray(ids, int), minlength=len(lookup))
 
 
 def _member(path: Path, handle: ClassifierHandle) -> dict[str, Any]:

@@ -26,12 +26,18 @@ from lookbook.data.dataset import PreparedDataset
 from lookbook.data.pipeline import make_dataset, steps_per_epoch
 from lookbook.data.split import stratified_parts
 from lookbook.errors import LookbookError
-from lookbook.metrics.calibration import fit_temperature, negative_log_likelihood
+from lookbook.metrics.calibration import fit_prior_strength, fit_temperature, negative_log_likelihood, prior_log_bias
 from lookbook.metrics.classification import dataset_labels, report_on_dataset
 from lookbook.metrics.embedding import embed
 from lookbook.metrics.serialisation import to_jsonable
 from lookbook.models import classifier as nets
-from lookbook.models.artifacts import ClassifierHandle, apply_temperature, resolve_model_path, save_model
+from lookbook.models.artifacts import (
+    ClassifierHandle,
+    apply_prior_correction,
+    apply_temperature,
+    resolve_model_path,
+    save_model,
+)
 from lookbook.models.classifier_config import ClassifierConfig
 from lookbook.run import reader
 from lookbook.run.folder import RunDir
@@ -241,12 +247,13 @@ def _train(
     }
     handle = ClassifierHandle(model=final, path=path, image_size_px=s, categories=label_map, meta=meta)
     # the handle reads its temperature from `meta`: fitted on raw validation probabilities, then used by the report
-    meta["calibration"] = (
-        calibrate(handle, ds, splits["validation"], labels, lookup)
+    train_counts = np.bincount(train_ids, minlength=len(label_map)) if config.prior_correction else None
+    set_calibration(
+        meta,
+        calibrate(handle, ds, splits["validation"], labels, lookup, train_counts)
         if config.calibrate
-        else {"temperature": 1.0, "fitted_on": None}
+        else {"temperature": 1.0, "fitted_on": None},
     )
-    meta["temperature"] = meta["calibration"]["temperature"]
     best_epoch = best.best_epoch + 1 if best.best is not None else 0  # Keras counts epochs from 0
     report = _report(handle, ds, splits, config, label_map, excluded, best_epoch, logger)
     report["calibration"] = meta["calibration"]
@@ -279,22 +286,48 @@ def _train(
 
 
 def calibrate(
-    handle: ClassifierHandle, ds: PreparedDataset, rows: np.ndarray, labels: np.ndarray, lookup: dict[str, int]
+    handle: ClassifierHandle,
+    ds: PreparedDataset,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    lookup: dict[str, int],
+    train_counts: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The softmax temperature fitted on `rows` (the validation split), with the NLL before and after (T = 1 without
-    rows)."""
+    rows); with the training split's images per category, first the strength of the prior correction and its
+    per-category offsets (see metrics.calibration)."""
     if len(rows) == 0:
         return {"temperature": 1.0, "fitted_on": None}
-    probs = embed(handle, ds.images, rows=rows).probabilities
+    raw = embed(handle, ds.images, rows=rows).probabilities
     ids = np.array([lookup[str(labels[r])] for r in rows])
+    probs, prior = raw, {}
+    if train_counts is not None:
+        strength = fit_prior_strength(raw, ids, train_counts)
+        bias = prior_log_bias(train_counts, strength)
+        probs = apply_prior_correction(raw, bias)
+        prior = {
+            "prior_strength": strength,
+            "class_log_bias": bias.tolist(),
+            "accuracy_before": float((raw.argmax(1) == ids).mean()),
+            "accuracy_after": float((probs.argmax(1) == ids).mean()),
+        }
     t = fit_temperature(probs, ids)
     return {
         "temperature": t,
         "fitted_on": "validation",
         "n_images": len(rows),
-        "nll_before": negative_log_likelihood(probs, ids),
+        "nll_before": negative_log_likelihood(raw, ids),
         "nll_after": negative_log_likelihood(apply_temperature(probs, t), ids),
+        **prior,
     }
+
+
+def set_calibration(meta: dict[str, Any], calibration: dict[str, Any]) -> None:
+    """Record `calibration` in a classifier's sidecar `meta`, with the temperature and prior offsets its handle applies."""
+    meta["calibration"] = calibration
+    meta["temperature"] = calibration["temperature"]
+    if "class_log_bias" in calibration:
+        meta["class_log_bias"] = calibration["class_log_bias"]
 
 
 def _report(

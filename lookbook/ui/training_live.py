@@ -530,6 +530,7 @@ def _report(report: dict[str, Any]) -> None:
             f"Confidences calibrated on {calibration.get('n_images')} validation images (temperature "
             f"{calibration['temperature']:.2f}): on the test split the mean confidence is {test['mean_confidence']:.1%} "
             f"for an accuracy of {test['accuracy']:.1%} (calibration error {test.get('calibration_error', 0):.1%})."
+            + _prior_sentence(calibration)
         )
     confusion = test.get("confusion")
     if confusion and confusion.get("labels"):
@@ -593,3 +594,14 @@ def _updated(unix_s: Any) -> str:
         return "no status yet"
     ago = max(0.0, time.time() - float(unix_s))
     return f"updated {_duration(ago)} ago" if ago >= 1 else "updated just now"
+
+
+def _prior_sentence(calibration: dict[str, Any]) -> str:
+    """How strongly the training split's category shares were divided out of the predictions, if at all."""
+    strength = calibration.get("prior_strength")
+    if not _number(strength) or strength <= 0:
+        return ""
+    return (
+        f" Category shares of the training split are divided out at strength {strength:.2f}, so a garment is not called "
+        "the commoner of two close categories for being common."
+    )

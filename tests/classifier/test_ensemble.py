@@ -95,5 +95,14 @@ def test_the_cli_builds_an_ensemble(members, tmp_path):
     done = subprocess.run([*cmd, "--data", str(ds.root), "--run", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("finished: test accuracy") and (out / "classifier.keras").is_file()
+    assert "prior strength" in done.stdout and load_classifier(out).log_bias is not None
+    raw = subprocess.run(
+        [*cmd, "--data", str(ds.root), "--run", str(tmp_path / "raw"), "--no-prior-correction"], capture_output=True, text=True
+    )
+    assert raw.returncode == 0, raw.stderr
+    assert (
+        load_classifier(tmp_path / "raw").log_bias is None
+        and not RunDir.at(tmp_path / "raw").read_config()["config"]["prior_correction"]
+    )
     bad = subprocess.run([*cmd[:-1], "--data", str(ds.root), "--run", str(out)], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].startswith("error: an ensemble needs two")

@@ -59,6 +59,8 @@ def test_trainer_writes_the_run_and_learns(tmp_path):
     assert calibration["fitted_on"] == "validation" and calibration["n_images"] == report["n_images"]["validation"]
     assert handle.temperature == handle.meta["temperature"] == calibration["temperature"] > 0
     assert calibration["nll_after"] <= calibration["nll_before"] + 1e-9
+    # the classes are equally common, so the prior correction has nothing to divide out
+    assert calibration["prior_strength"] == 0.0 and handle.log_bias is not None and not handle.log_bias.any()
     assert report["test"]["mean_confidence"] == pytest.approx(float(np.mean(confidences)), abs=1e-4)
 
 
@@ -131,6 +133,7 @@ def test_warm_start_continues_from_a_saved_classifier_and_refuses_a_mismatch(tin
     frozen = cfg.replace(init_from=str(tmp_path / "first"), learning_rate=1e-12, calibrate=False)
     train_classifier(frozen, tiny_dataset.root, tmp_path / "second")
     second = load_classifier(tmp_path / "second")
+    assert second.temperature == 1.0 and second.log_bias is None  # calibrate=false: raw softmax
     images = np.asarray(tiny_dataset.images[:8])
     np.testing.assert_allclose(
         second.model.predict(images / 127.5 - 1, verbose=0), first.model.predict(images / 127.5 - 1, verbose=0), atol=1e-4

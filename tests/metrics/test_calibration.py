@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lookbook.metrics.calibration import expected_calibration_error, fit_temperature, negative_log_likelihood
-from lookbook.models.artifacts import apply_temperature
+from lookbook.metrics.calibration import (
+    expected_calibration_error,
+    fit_prior_strength,
+    fit_temperature,
+    negative_log_likelihood,
+    prior_log_bias,
+)
+from lookbook.models.artifacts import apply_prior_correction, apply_temperature
 
 
 def _softmax(logits):
@@ -53,3 +59,30 @@ def test_calibration_error_scale():
     assert expected_calibration_error(conf, np.zeros(1000, bool)) == pytest.approx(0.9)
     assert expected_calibration_error(np.zeros(0), np.zeros(0, bool)) == 0.0
     assert fit_temperature(np.zeros((0, 3)), np.zeros(0, int)) == 1.0
+
+
+def test_the_prior_correction_undoes_a_catalogue_bias_on_balanced_images():
+    # A network that learnt on 8:1 imbalanced data adds log(share) to honest logits; the held-out images are balanced.
+    rng = np.random.default_rng(1)
+    counts = np.array([800, 100, 400, 100])
+    true = np.repeat(np.arange(4), 300)
+    logits = rng.normal(0, 1.0, (len(true), 4))
+    logits[np.arange(len(true)), true] += 1.5
+    biased = _softmax(logits + np.log(counts / counts.sum()))
+    a = fit_prior_strength(biased, true, counts)
+    assert 0.5 <= a <= 1.0
+    fixed = apply_prior_correction(biased, prior_log_bias(counts, a))
+    recall = lambda p: [(p.argmax(1)[true == c] == c).mean() for c in range(4)]  # noqa: E731
+    assert min(recall(fixed)) > min(recall(biased)) + 0.2 and np.mean(recall(fixed)) > np.mean(recall(biased))
+    assert np.allclose(fixed.sum(1), 1.0, atol=1e-5)
+
+
+def test_no_prior_correction_without_a_prior_to_undo():
+    logits, true = _honest_predictions(n=600, k=4)
+    p = _softmax(logits).astype(np.float32)
+    # equal shares: every strength predicts alike, and ties go to none
+    assert fit_prior_strength(p, true, np.full(4, 50)) == 0.0
+    assert not prior_log_bias(np.array([5, 50, 500]), 0.0).any()
+    assert apply_prior_correction(p, None) is p
+    np.testing.assert_allclose(apply_prior_correction(p, np.zeros(4, np.float32)), p, atol=1e-6)
+    assert fit_prior_strength(np.zeros((0, 4)), np.zeros(0, int), np.full(4, 50)) == 0.0

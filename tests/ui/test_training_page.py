@@ -501,7 +501,7 @@ def test_classifier_run_curves_report_and_confusion_matrix(workspace):
         "accuracy": {"train": 0.9, "validation": 0.8, "test": 0.75},
         "n_images": {"train": 30, "validation": 6, "test": 12},
         "excluded_labels": {"other": {"count": 2, "reason": "excluded by config"}},
-        "calibration": {"temperature": 0.8, "fitted_on": "validation", "n_images": 6},
+        "calibration": {"temperature": 0.8, "fitted_on": "validation", "n_images": 6, "prior_strength": 0.3},
         "test": {
             "accuracy": 0.75,
             "mean_confidence": 0.72,
@@ -520,6 +520,7 @@ def test_classifier_run_curves_report_and_confusion_matrix(workspace):
     cards = {m.label: m.value for m in at.metric}
     assert cards["Test accuracy"] == "75.0%" and cards["Val. accuracy"] == "0.700" and cards["Test macro F1"] == "0.700"
     assert any("temperature 0.80" in c.value and "72.0% for an accuracy of 75.0%" in c.value for c in at.caption)
+    assert any("divided out at strength 0.30" in c.value for c in at.caption)
     curves = _figures(at)["train.classifier.curves"]
     assert {t.name for t in curves.data} == {"training", "validation"}
     confusion = _figures(at)["train.classifier.confusion"]

@@ -4,8 +4,8 @@ A classifier trained with label smoothing is under-confident (its top probabilit
 would make "recognisable" (confidence >= 0.8) undercount. One temperature T, fitted on held-out images by
 minimising the negative log-likelihood, fixes the scale without changing any prediction (Guo et al. 2017).
 
-Before it, an optional prior correction (logit adjustment, Menon et al. 2021): the catalogue has 944 heels for 356
-flats, so a network trained on it calls an ambiguous low shoe "heels". The lookbook asks for every category equally
+Before it, an optional prior correction (logit adjustment, Menon et al. 2021): the catalogue has 2.6 heels for every
+flat, so a network trained on it calls an ambiguous low shoe "heels". The lookbook asks for every category equally
 often, so the judge divides out the training split's category shares, p / share^a (renormalised), with the strength
 a in [0, 1] fitted on the same held-out images. a = 1 would treat the categories as equally likely; near-duplicate
 pairs then flip the other way. So a minimises the mean of two log-likelihoods, over images and per category (a prior
@@ -26,8 +26,12 @@ PRIOR_STRENGTHS = tuple(i / 20 for i in range(21))  # candidate strengths a of t
 
 def negative_log_likelihood(probabilities: np.ndarray, true_ids: np.ndarray) -> float:
     """Mean -log p(true class)."""
-    p = probabilities[np.arange(len(true_ids)), true_ids]
-    return float(-np.log(np.clip(p, 1e-12, 1.0)).mean())
+    return float(_nll(probabilities, true_ids).mean())
+
+
+def _nll(probabilities: np.ndarray, true_ids: np.ndarray) -> np.ndarray:
+    """-log p(true class) of each image."""
+    return -np.log(np.clip(probabilities[np.arange(len(true_ids)), true_ids], 1e-12, 1.0))
 
 
 def fit_temperature(probabilities: np.ndarray, true_ids: np.ndarray, iterations: int = 60) -> float:
@@ -85,7 +89,7 @@ def fit_prior_strength(probabilities: np.ndarray, true_ids: np.ndarray, train_co
     for a in PRIOR_STRENGTHS:
         adjusted = apply_prior_correction(probabilities, prior_log_bias(train_counts, a))
         scaled = apply_temperature(adjusted, fit_temperature(adjusted, true_ids))
-        nll = -np.log(np.clip(scaled[np.arange(len(true_ids)), true_ids], 1e-12, 1.0))
+        nll = _nll(scaled, true_ids)
         loss = (nll.mean() + np.mean([nll[true_ids == c].mean() for c in classes])) / 2.0
         if loss < best_loss - 1e-9:
             best, best_loss = a, loss

@@ -56,12 +56,12 @@ gan_run() { # core, run name, preset, then --set options; resumes a run that was
 }
 
 # 3. Classifier (core 0; also the judge of every quality figure): the average of three networks trained on both train
-#    parts with one split of them (split_seed 0: 90% train, 5% validation for early stopping, the confidence
-#    temperature and the choice of members, 5% their own test). Each is the cnn preset with a stride-1 stem and
-#    lighter augmentation. Run a (32-64-128-256 channels, 36 epochs from scratch) is only the start of member d.
-#    b: as a with weights seeded 1; c: 48-96-192-384 channels, 20 epochs; d: 22 epochs more from a with 1/count class
-#    weights (AdamW 5e-4, cosine). b and c ran in a 110-minute budget on a core shared with another training, which
-#    ended them in epochs 32 of 36 and 20 of 20.
+#    parts with one split of them (split_seed 0: 90% train, 5% validation for early stopping, the prior correction,
+#    the confidence temperature and the choice of members, 5% their own test). Each is the cnn preset with a stride-1
+#    stem and lighter augmentation. Run a (32-64-128-256 channels, 36 epochs from scratch) is only the start of member
+#    d. b: as a with weights seeded 1; c: 48-96-192-384 channels, 20 epochs; d: 22 epochs more from a with 1/count
+#    class weights (AdamW 5e-4, cosine). b and c ran in a 110-minute budget on a core shared with another training,
+#    which ended them in epochs 32 of 36 and 20 of 20.
 clf_member() { # run name, then --set options
   local name=$1
   shift

@@ -246,7 +246,8 @@ def _train(
         },
     }
     handle = ClassifierHandle(model=final, path=path, image_size_px=s, categories=label_map, meta=meta)
-    # the handle reads its temperature from `meta`: fitted on raw validation probabilities, then used by the report
+    # the handle reads its prior offsets and temperature from `meta`: fitted on raw validation probabilities, then used
+    # by the report
     train_counts = np.bincount(train_ids, minlength=len(label_map)) if config.prior_correction else None
     set_calibration(
         meta,

@@ -65,6 +65,9 @@ def test_the_default_classifier_averages_cnn_runs_that_share_one_split():
         assert shipped.stem_stride == 1 and shipped.effective_split_seed == 0
     assert len(set(members)) == len(members)  # no two members alike
     assert classifier.test_time_flip and 0.3 < classifier.temperature < 3.0
+    # the catalogue's category shares are divided out at a strength fitted on the members' validation split
+    assert 0.0 < classifier.meta["calibration"]["prior_strength"] <= 1.0
+    assert classifier.log_bias is not None and len(classifier.log_bias) == len(classifier.categories)
 
 
 def test_the_default_classifier_is_not_confident_about_noise():
